@@ -1,0 +1,57 @@
+# PeerMentor: `make run` serves the app, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint suite bench chromium migrate clean help
+
+help:
+	@echo "make run    set up and serve PeerMentor at http://$(HOST):$(PORT)"
+	@echo "make test   set up and run lint and the whole test suite"
+	@echo "make lint   ruff, import contracts, migrations check, mypy on pure modules"
+	@echo "make bench  run the benchmarks and print their figures"
+
+$(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "PeerMentor needs Python 3.11 or newer"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/base.txt -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/peermentor migrate --no-input -v 0
+	$(BIN)/peermentor createcachetable
+	$(BIN)/peermentor collectstatic --no-input -v 0
+
+run: migrate
+	$(BIN)/peermentor demo --if-empty
+	$(BIN)/peermentor serve --host $(HOST) --port $(PORT)
+
+chromium:
+	@test -x $(CHROMIUM) || command -v chromium >/dev/null 2>&1 || \
+	  { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ; } || \
+	  echo "Chromium is missing and cannot be installed here: browser tests will be skipped (they fail in CI)."
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	PEERMENTOR_DATA_DIR=$$(mktemp -d) $(BIN)/peermentor makemigrations --check --dry-run
+
+suite: $(STAMP) chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint suite
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""PeerMentor: run peer mentoring groups for academic faculty, and evaluate them."""

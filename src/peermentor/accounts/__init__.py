@@ -1,0 +1,1 @@
+"""People: user accounts (e-mail login) and faculty profiles."""

@@ -1,0 +1,1 @@
+"""Shared foundations: authorization, audit, base templates; imports no feature app."""

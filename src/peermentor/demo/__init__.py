@@ -1,0 +1,1 @@
+"""The demo program: fictional people modelled on the published peer mentoring group."""

@@ -1,0 +1,1 @@
+"""Programs, groups, memberships, invitations and the group charter."""

@@ -1,0 +1,20 @@
+"""The project's URL map."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from peermentor.core import views as core_views
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("peermentor.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", core_views.health, name="health"),
+    path("", include("peermentor.programs.urls")),
+]
+
+handler403 = "peermentor.core.views.permission_denied"
+handler404 = "peermentor.core.views.page_not_found"
+handler500 = "peermentor.core.views.server_error"

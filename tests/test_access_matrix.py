@@ -1,0 +1,182 @@
+"""Every URL of the project against every persona: who gets the page, a 403, a 404 or the login.
+
+The matrix fails when a URL pattern of PeerMentor is not in it, so a new page cannot ship without
+saying who may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from peermentor.programs import services
+from peermentor.programs.forms import DEFAULT_CHARTER
+from tests.conftest import PERSONAS, World, client_for
+
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, LOGIN = 200, 302, 403, 404, "login"
+GROUP_A_MEMBERS = ("member", "other_member", "senior")
+
+
+@dataclass
+class Route:
+    """How to call one URL, and what each persona must get back."""
+
+    kwargs: Callable[[World], dict[str, Any]]
+    expected: dict[str, int | str]
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
+
+
+def _expect(default: int | str, **by_persona: int | str) -> dict[str, int | str]:
+    expected: dict[str, int | str] = {persona: default for persona in PERSONAS}
+    expected["anonymous"] = LOGIN
+    expected.update(by_persona)
+    return expected
+
+
+def _group_a(world: World) -> dict[str, Any]:
+    return {"group_id": world.group.pk}
+
+
+def _open_invitation(world: World) -> dict[str, Any]:
+    invitation = services.invitation_create(
+        program=world.program,
+        group=world.group,
+        email="invitee@test.example",
+        role="member",
+        invited_by=world.director,
+    )
+    return {"slug": world.program.slug, "invitation_id": invitation.pk}
+
+
+def _open_proposal(world: World) -> dict[str, Any]:
+    charter = world.group.charters.filter(status="proposed").first() or services.charter_propose(
+        group=world.group, proposer=world.member, data=DEFAULT_CHARTER
+    )
+    return {"group_id": world.group.pk, "version": charter.version}
+
+
+def _invitation_token(world: World) -> dict[str, Any]:
+    invitation = services.invitation_create(
+        program=world.program,
+        group=world.group,
+        email="invitee@test.example",
+        role="member",
+        invited_by=world.director,
+    )
+    return {"token": services.invitation_token(invitation=invitation)}
+
+
+def _other_membership(world: World) -> dict[str, Any]:
+    return {"membership_id": world.membership_of(world.other_member).pk}
+
+
+_MEMBERS_ONLY = {p: OK for p in GROUP_A_MEMBERS}
+_DIRECTOR_ONLY = _expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
+
+MATRIX: dict[str, Route] = {
+    "home": Route(lambda w: {}, _expect(OK)),
+    "health": Route(lambda w: {}, {p: OK for p in PERSONAS}),
+    "profile": Route(lambda w: {}, _expect(OK)),
+    "program_create": Route(
+        lambda w: {}, _expect(FORBIDDEN, director=OK, other_director=OK, admin=OK)
+    ),
+    "program_detail": Route(
+        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+    ),
+    "group_create": Route(lambda w: {"slug": w.program.slug}, _DIRECTOR_ONLY),
+    "invitation_create": Route(lambda w: {"slug": w.program.slug}, _DIRECTOR_ONLY),
+    "invitation_revoke": Route(
+        _open_invitation, {**_DIRECTOR_ONLY, "director": REDIRECT}, method="post"
+    ),
+    "group_detail": Route(_group_a, _expect(NOT_FOUND, director=OK, **_MEMBERS_ONLY)),
+    "charter": Route(_group_a, _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)),
+    "charter_propose": Route(_group_a, _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)),
+    "charter_decide": Route(
+        _open_proposal,
+        _expect(NOT_FOUND, director=FORBIDDEN, **{p: REDIRECT for p in GROUP_A_MEMBERS}),
+        method="post",
+        data=lambda w: {"decision": "approve"},
+    ),
+    "charter_withdraw": Route(
+        _open_proposal,
+        _expect(NOT_FOUND, director=FORBIDDEN, **{p: REDIRECT for p in GROUP_A_MEMBERS}),
+        method="post",
+    ),
+    "membership_role": Route(
+        _other_membership,
+        _expect(NOT_FOUND, director=REDIRECT, **{p: FORBIDDEN for p in GROUP_A_MEMBERS}),
+        method="post",
+        data=lambda w: {"role": "senior_mentor"},
+    ),
+    "membership_end": Route(
+        _other_membership,
+        _expect(NOT_FOUND, director=OK, **{p: FORBIDDEN for p in GROUP_A_MEMBERS}),
+    ),
+    "invitation_accept": Route(_invitation_token, {p: OK for p in PERSONAS}),
+}
+
+
+def _project_url_names() -> set[str]:
+    """Names of every URL pattern whose view is PeerMentor's own code."""
+    names: set[str] = set()
+
+    def walk(patterns: list[Any]) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                module = getattr(pattern.callback, "__module__", "")
+                if module.startswith("peermentor."):
+                    assert pattern.name, f"URL pattern {pattern.pattern} of {module} has no name"
+                    names.add(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_project_url_is_in_the_matrix() -> None:
+    missing = _project_url_names() - set(MATRIX)
+    assert not missing, f"Add these URLs to the access matrix: {sorted(missing)}"
+    stale = set(MATRIX) - _project_url_names()
+    assert not stale, f"These matrix entries name no URL any more: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(world: World, name: str, persona: str) -> None:
+    route = MATRIX[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    client = client_for(world.persona(persona))
+    response = getattr(client, route.method)(url, route.data(world))
+    expected = route.expected[persona]
+    if expected == LOGIN:
+        assert response.status_code == REDIRECT
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected, f"{persona} on {name}"
+
+
+@pytest.mark.parametrize("persona", ["member", "outsider", "director", "evaluator"])
+def test_state_changing_views_refuse_forged_posts(world: World, persona: str) -> None:
+    """Without the CSRF token every state-changing URL answers 403 and changes nothing."""
+    client = client_for(world.persona(persona), csrf=True)
+    for name, route in MATRIX.items():
+        if route.method != "post":
+            continue
+        url = reverse(name, kwargs=route.kwargs(world))
+        response = client.post(url, route.data(world))
+        assert response.status_code == FORBIDDEN, name
+    assert world.group.charters.filter(status="adopted").count() == 0
+    assert world.membership_of(world.other_member).role == "member"
+
+
+def test_admin_is_for_site_administrators_only(world: World) -> None:
+    assert client_for(world.admin).get(reverse("admin:index")).status_code == OK
+    for persona in ("member", "director", "evaluator"):
+        response = client_for(world.persona(persona)).get(reverse("admin:index"))
+        assert response.status_code == REDIRECT, persona
