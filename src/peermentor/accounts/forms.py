@@ -16,6 +16,13 @@ class ProfileForm(forms.ModelForm[Profile]):
 
     name = forms.CharField(label="Full name", max_length=150)
     time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
+    # Longer than the stored form: people paste https://orcid.org/… links.
+    orcid = forms.CharField(
+        label="ORCID iD",
+        max_length=64,
+        required=False,
+        help_text="For example 0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097.",
+    )
 
     class Meta:
         model = Profile

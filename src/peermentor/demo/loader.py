@@ -11,7 +11,7 @@ from peermentor.accounts.models import Profile, User
 from peermentor.accounts.services import user_create
 from peermentor.programs import services as programs
 from peermentor.programs.forms import DEFAULT_CHARTER
-from peermentor.programs.models import MemberRole, Program, ProgramRole
+from peermentor.programs.models import Charter, MemberRole, Program, ProgramRole
 
 DEMO_PASSWORD = "peermentor-demo"  # noqa: S105 -- published in the README for the demo only
 DEMO_SLUG = "demo"
@@ -195,3 +195,5 @@ def _group(
     for user in members[1:]:
         if charter.status == "proposed":
             charter = programs.charter_decide(charter=charter, user=user, decision="approve")
+    agreed = dt.datetime.combine(formed_on, dt.time(17, 0), tzinfo=dt.UTC)
+    Charter.objects.filter(pk=charter.pk).update(proposed_at=agreed, decided_at=agreed)

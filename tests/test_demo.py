@@ -1,0 +1,61 @@
+"""The demo program: the people, groups and roles the README promises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from peermentor.demo.loader import DEMO_PASSWORD
+from peermentor.programs.models import Charter, Membership, Program, ProgramRole
+
+
+@pytest.fixture
+def demo(db: Any) -> Program:
+    call_command("demo", "--if-empty")
+    return Program.objects.get(slug="demo")
+
+
+def test_demo_has_the_published_group_and_two_later_ones(demo: Program) -> None:
+    groups = list(demo.groups.order_by("formed_on"))
+    assert len(groups) == 3
+    first = groups[0]
+    assert first.formed_on.year == 2006
+    roles = sorted(first.memberships.values_list("role", flat=True))
+    assert roles.count("member") == 6
+    assert roles.count("senior_mentor") == 1
+    assert Charter.objects.filter(group=first, status="adopted").exists()
+
+
+@pytest.mark.parametrize(
+    ("email", "where"),
+    [
+        ("member1@example.org", "2006"),
+        ("member7@example.org", "2006"),
+        ("member8@example.org", "2011"),
+    ],
+)
+def test_demo_logins_work_and_sit_in_the_right_group(demo: Program, email: str, where: str) -> None:
+    user = authenticate(username=email, password=DEMO_PASSWORD)
+    assert user is not None
+    membership = Membership.objects.get(user=user)
+    assert where in membership.group.name
+    if email == "member7@example.org":
+        assert membership.role == "senior_mentor"
+
+
+def test_demo_staff_roles(demo: Program) -> None:
+    assert ProgramRole.objects.get(user__email="director@example.org").role == "director"
+    assert ProgramRole.objects.get(user__email="evaluator@example.org").role == "evaluator"
+
+
+def test_demo_people_are_marked_fictional(demo: Program) -> None:
+    assert demo.is_demo
+    assert not Membership.objects.filter(group__program=demo, user__is_demo=False).exists()
+
+
+def test_demo_is_not_loaded_twice(demo: Program) -> None:
+    call_command("demo", "--if-empty")
+    assert Program.objects.count() == 1
