@@ -39,8 +39,8 @@ chromium:
 	  echo "Chromium is missing and cannot be installed here: browser tests will be skipped (they fail in CI)."
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	PEERMENTOR_DATA_DIR=$$(mktemp -d) $(BIN)/peermentor makemigrations --check --dry-run
