@@ -25,7 +25,8 @@ PRODUCTION = {
 
 def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "PEERMENTOR_DATA_DIR": str(tmp_path), **env}
-    environment.pop("DATABASE_URL", None)
+    for inherited in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        environment.pop(inherited, None)
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "peermentor.cli", *args],
         env=environment,
