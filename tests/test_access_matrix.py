@@ -6,13 +6,16 @@ saying who may see it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from peermentor.meetings import services as meeting_services
 from peermentor.programs import services
 from peermentor.programs.forms import DEFAULT_CHARTER
 from tests.conftest import PERSONAS, World, client_for
@@ -75,7 +78,76 @@ def _other_membership(world: World) -> dict[str, Any]:
     return {"membership_id": world.membership_of(world.other_member).pk}
 
 
+def _meeting(world: World) -> Any:
+    from peermentor.meetings.models import Meeting
+
+    existing = Meeting.objects.filter(group=world.group).first()
+    return existing or meeting_services.meeting_create(
+        group=world.group, starts_at=timezone.now() + dt.timedelta(days=3), actor=world.member
+    )
+
+
+def _meeting_kwargs(world: World) -> dict[str, Any]:
+    return {"meeting_id": _meeting(world).pk}
+
+
+def _agenda_item(world: World) -> dict[str, Any]:
+    item = meeting_services.agenda_item_add(
+        group=world.group,
+        meeting=_meeting(world),
+        proposer=world.member,
+        title="Promotion",
+        kind="professional",
+        minutes=20,
+    )
+    return {"item_id": item.pk}
+
+
+def _action(world: World) -> dict[str, Any]:
+    item = meeting_services.action_item_add(
+        group=world.group,
+        meeting=_meeting(world),
+        owner=world.member,
+        title="Draft abstract",
+        due_on=None,
+        actor=world.member,
+    )
+    return {"action_id": item.pk}
+
+
+def _poll(world: World) -> dict[str, Any]:
+    from peermentor.meetings.models import AvailabilityPoll
+
+    poll = AvailabilityPoll.objects.filter(group=world.group).first() or (
+        meeting_services.poll_create(
+            group=world.group,
+            creator=world.member,
+            title="Next meeting",
+            kind="dates",
+            duration_minutes=60,
+            deadline=timezone.now() + dt.timedelta(days=5),
+            starts=[timezone.now() + dt.timedelta(days=10, hours=h) for h in (0, 2)],
+        )
+    )
+    return {"poll_id": poll.pk}
+
+
+def _feed(world: World) -> dict[str, Any]:
+    return {"token": meeting_services.calendar_feed_create(user=world.member)}
+
+
+def _poll_answers(world: World) -> dict[str, Any]:
+    from peermentor.meetings.models import PollOption
+
+    return {f"answer_{o.pk}": "yes" for o in PollOption.objects.filter(poll__group=world.group)}
+
+
 _MEMBERS_ONLY = {p: OK for p in GROUP_A_MEMBERS}
+_MEMBERS_REDIRECT = {p: REDIRECT for p in GROUP_A_MEMBERS}
+_GROUP_PAGE = _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)
+_GROUP_POST = _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_REDIRECT)
+_MEETING_PAGE = _expect(NOT_FOUND, **_MEMBERS_ONLY)
+_MEETING_POST = _expect(NOT_FOUND, **_MEMBERS_REDIRECT)
 _DIRECTOR_ONLY = _expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
 
 MATRIX: dict[str, Route] = {
@@ -118,6 +190,44 @@ MATRIX: dict[str, Route] = {
         _expect(NOT_FOUND, director=OK, **{p: FORBIDDEN for p in GROUP_A_MEMBERS}),
     ),
     "invitation_accept": Route(_invitation_token, {p: OK for p in PERSONAS}),
+    # Meetings: group-private. Lists of a group answer 403 to its director, who may see the
+    # group; a meeting, poll or item itself is 404 to everyone outside the group.
+    "meeting_list": Route(_group_a, _GROUP_PAGE),
+    "meeting_history": Route(_group_a, _GROUP_PAGE),
+    "meeting_create": Route(_group_a, _GROUP_PAGE),
+    "poll_create": Route(_group_a, _GROUP_PAGE),
+    "agenda_add": Route(
+        _group_a,
+        _GROUP_POST,
+        method="post",
+        data=lambda w: {"title": "Grants", "kind": "professional", "minutes": 10},
+    ),
+    "meeting_detail": Route(_meeting_kwargs, _MEETING_PAGE),
+    "meeting_edit": Route(_meeting_kwargs, _MEETING_PAGE),
+    "meeting_notes": Route(_meeting_kwargs, _MEETING_PAGE),
+    "meeting_ics": Route(_meeting_kwargs, _MEETING_PAGE),
+    "meeting_roles": Route(_meeting_kwargs, _MEETING_POST, method="post"),
+    "attendance_save": Route(_meeting_kwargs, _MEETING_POST, method="post"),
+    "agenda_order": Route(_meeting_kwargs, _MEETING_POST, method="post"),
+    "action_add": Route(_meeting_kwargs, _MEETING_POST, method="post"),
+    "agenda_vote": Route(_agenda_item, _MEETING_POST, method="post"),
+    "agenda_move": Route(_agenda_item, _MEETING_POST, method="post"),
+    "agenda_mark": Route(
+        _agenda_item,
+        _MEETING_POST,
+        method="post",
+        data=lambda w: {"status": "discussed", "actual_minutes": "12"},
+    ),
+    "action_status": Route(
+        _action, _MEETING_POST, method="post", data=lambda w: {"status": "done"}
+    ),
+    "poll_detail": Route(_poll, _MEETING_PAGE),
+    "poll_vote": Route(_poll, _MEETING_POST, method="post", data=_poll_answers),
+    "poll_busy": Route(_poll, _MEETING_POST, method="post"),
+    "poll_finalise": Route(_poll, _MEETING_POST, method="post"),
+    "calendar_settings": Route(lambda w: {}, _expect(OK)),
+    # The secret token is the credential: whoever holds it gets the owner's feed.
+    "calendar_feed": Route(_feed, {p: OK for p in PERSONAS}),
 }
 
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "peermentor.core",
     "peermentor.accounts",
     "peermentor.programs",
+    "peermentor.meetings",
+    "peermentor.reports",
     "peermentor.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "peermentor.accounts.middleware.UserTimeZoneMiddleware",
     "peermentor.core.middleware.NoStoreForSignedInMiddleware",
     "peermentor.programs.middleware.RequireSecondFactorMiddleware",
 ]

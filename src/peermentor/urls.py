@@ -12,6 +12,8 @@ urlpatterns = [
     path("account/", include("peermentor.accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.health, name="health"),
+    path("", include("peermentor.reports.urls")),
+    path("", include("peermentor.meetings.urls")),
     path("", include("peermentor.programs.urls")),
 ]
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from peermentor.accounts.models import Profile, User
 from peermentor.accounts.services import user_create
+from peermentor.demo.meetings import load_meeting_history, load_recent_activity
 from peermentor.programs import services as programs
 from peermentor.programs.forms import DEFAULT_CHARTER
 from peermentor.programs.models import Charter, MemberRole, Program, ProgramRole
@@ -169,9 +170,16 @@ def load_demo() -> Program:
     programs.program_role_grant(
         program=program, user=evaluator, role=ProgramRole.Role.EVALUATOR, actor=director
     )
-    _group(program, director, "Clinician-Educators 2006", dt.date(2006, 9, 1), FIRST_GROUP)
-    _group(program, director, "Clinician-Educators 2011", dt.date(2011, 1, 10), SECOND_GROUP)
-    _group(program, director, "Clinician-Educators 2024", dt.date(2024, 9, 2), THIRD_GROUP)
+    first = _group(program, director, "Clinician-Educators 2006", dt.date(2006, 9, 1), FIRST_GROUP)
+    load_meeting_history(*first)
+    load_recent_activity(
+        *_group(program, director, "Clinician-Educators 2011", dt.date(2011, 1, 10), SECOND_GROUP),
+        with_poll=True,
+    )
+    load_recent_activity(
+        *_group(program, director, "Clinician-Educators 2024", dt.date(2024, 9, 2), THIRD_GROUP),
+        with_poll=False,
+    )
     return program
 
 
@@ -197,3 +205,4 @@ def _group(
             charter = programs.charter_decide(charter=charter, user=user, decision="approve")
     agreed = dt.datetime.combine(formed_on, dt.time(17, 0), tzinfo=dt.UTC)
     Charter.objects.filter(pk=charter.pk).update(proposed_at=agreed, decided_at=agreed)
+    return group, members

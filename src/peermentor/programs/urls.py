@@ -7,7 +7,6 @@ from django.urls import path
 from peermentor.programs import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("programs/new/", views.program_create, name="program_create"),
     path("programs/<slug:slug>/", views.program_detail, name="program_detail"),
     path("programs/<slug:slug>/groups/new/", views.group_create, name="group_create"),

@@ -64,17 +64,6 @@ def _form_error(form: Any, error: services.ProgramError) -> None:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """What the signed-in person needs next: their groups and the programs they help run."""
-    context = {
-        "memberships": selectors.memberships_current_for_user(user=request.user),
-        "program_roles": selectors.program_roles_for_user(user=request.user),
-        "can_create_program": allowed(request.user, "programs.create_program"),
-    }
-    return render(request, "programs/home.html", context)
-
-
-@login_required
 def program_create(request: HttpRequest) -> HttpResponse:
     """Start a new program; its creator becomes its director."""
     require(request.user, "programs.create_program")

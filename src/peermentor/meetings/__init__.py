@@ -1,0 +1,1 @@
+"""Meetings: polls, agendas, notes, action items, attendance, calendar feeds."""

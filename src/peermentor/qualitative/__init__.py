@@ -1,0 +1,1 @@
+"""Qualitative analysis: codebooks, coding, agreement, themes, REFI-QDA exchange."""

@@ -1,0 +1,1 @@
+"""Reports: dashboards and the program evaluation report; reads every feature app."""

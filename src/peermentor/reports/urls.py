@@ -1,0 +1,11 @@
+"""URLs for the home page and, later, dashboards and reports."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from peermentor.reports import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,1 @@
+"""Scholarship: works, authorships, importers, the collaboration network."""
