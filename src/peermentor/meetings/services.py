@@ -525,7 +525,8 @@ def meeting_notes_save(*, meeting: Meeting, user: User, text: str, base_version:
     _require_member(meeting.group, user)
     with transaction.atomic():
         current = (
-            Meeting.objects.select_for_update()
+            # Lock only the meeting row: PostgreSQL refuses FOR UPDATE on an outer join.
+            Meeting.objects.select_for_update(of=("self",))
             .select_related("notes_updated_by")
             .get(pk=meeting.pk)
         )
