@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from peermentor.goals import services as goal_services
 from peermentor.meetings import services as meeting_services
 from peermentor.programs import services
 from peermentor.programs.forms import DEFAULT_CHARTER
@@ -142,12 +143,56 @@ def _poll_answers(world: World) -> dict[str, Any]:
     return {f"answer_{o.pk}": "yes" for o in PollOption.objects.filter(poll__group=world.group)}
 
 
+def _shared_goal(world: World) -> dict[str, Any]:
+    goal = goal_services.goal_create(
+        owner=world.member,
+        group=world.group,
+        title="Write paper",
+        category="scholarship",
+        visibility="group",
+    )
+    return {"goal_id": goal.pk}
+
+
+def _topic(world: World) -> Any:
+    return goal_services.topic_save(
+        program=world.program,
+        actor=world.director,
+        title="Grants",
+        description="Writing grants",
+        questions="",
+        resources="",
+    )
+
+
+def _plan(world: World) -> dict[str, Any]:
+    meeting = _meeting(world)
+    plan = goal_services.topic_adopt(
+        group=world.group, topic=_topic(world), meeting=meeting, actor=world.member
+    )
+    return {"plan_id": plan.pk}
+
+
+def _resource(world: World) -> dict[str, Any]:
+    resource = goal_services.resource_post(
+        group=world.group,
+        actor=world.member,
+        kind="file",
+        title="Call",
+        file_name="call.pdf",
+        file_data=b"%PDF-1.4 test",
+    )
+    return {"resource_id": resource.pk}
+
+
 _MEMBERS_ONLY = {p: OK for p in GROUP_A_MEMBERS}
 _MEMBERS_REDIRECT = {p: REDIRECT for p in GROUP_A_MEMBERS}
 _GROUP_PAGE = _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)
 _GROUP_POST = _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_REDIRECT)
 _MEETING_PAGE = _expect(NOT_FOUND, **_MEMBERS_ONLY)
 _MEETING_POST = _expect(NOT_FOUND, **_MEMBERS_REDIRECT)
+_OWNER_POST = _expect(NOT_FOUND, member=REDIRECT, other_member=FORBIDDEN, senior=FORBIDDEN)
+_TOPIC_MANAGE = _expect(FORBIDDEN, director=OK, other_director=NOT_FOUND, admin=NOT_FOUND)
 _DIRECTOR_ONLY = _expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
 
 MATRIX: dict[str, Route] = {
@@ -226,6 +271,39 @@ MATRIX: dict[str, Route] = {
     "poll_busy": Route(_poll, _MEETING_POST, method="post"),
     "poll_finalise": Route(_poll, _MEETING_POST, method="post"),
     "calendar_settings": Route(lambda w: {}, _expect(OK)),
+    # Goals: a goal shared with group A. Its members see it; only its owner changes it.
+    "goal_list": Route(lambda w: {}, _expect(OK)),
+    "goal_create": Route(lambda w: {}, _expect(REDIRECT, outsider=OK, **_MEMBERS_ONLY)),
+    "development_plan": Route(lambda w: {"fmt": "md"}, _expect(OK)),
+    "goal_detail": Route(_shared_goal, _MEETING_PAGE),
+    "goal_edit": Route(
+        _shared_goal, _expect(NOT_FOUND, member=OK, other_member=FORBIDDEN, senior=FORBIDDEN)
+    ),
+    "goal_checkin": Route(
+        _shared_goal, _OWNER_POST, method="post", data=lambda w: {"goal-1-progress": "50"}
+    ),
+    "milestone_add": Route(
+        _shared_goal, _OWNER_POST, method="post", data=lambda w: {"title": "Outline"}
+    ),
+    "group_goals": Route(_group_a, _GROUP_PAGE),
+    "year_plan": Route(_group_a, _GROUP_PAGE),
+    "resource_board": Route(_group_a, _GROUP_PAGE),
+    "accountability": Route(_meeting_kwargs, _MEETING_PAGE),
+    "plan_remove": Route(_plan, _MEETING_POST, method="post"),
+    "resource_download": Route(_resource, _MEETING_PAGE),
+    "resource_remove": Route(_resource, _OWNER_POST, method="post"),
+    # The topic library: everyone taking part in the program reads it; directors manage it.
+    "topic_library": Route(
+        lambda w: {"slug": w.program.slug}, _expect(OK, other_director=NOT_FOUND, admin=NOT_FOUND)
+    ),
+    "topic_create": Route(lambda w: {"slug": w.program.slug}, _TOPIC_MANAGE),
+    "topics_starter": Route(
+        lambda w: {"slug": w.program.slug}, {**_TOPIC_MANAGE, "director": REDIRECT}, method="post"
+    ),
+    "topic_edit": Route(lambda w: {"topic_id": _topic(w).pk}, _TOPIC_MANAGE),
+    "program_figures": Route(
+        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+    ),
     # The secret token is the credential: whoever holds it gets the owner's feed.
     "calendar_feed": Route(_feed, {p: OK for p in PERSONAS}),
 }

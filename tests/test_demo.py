@@ -59,3 +59,23 @@ def test_demo_people_are_marked_fictional(demo: Program) -> None:
 def test_demo_is_not_loaded_twice(demo: Program) -> None:
     call_command("demo", "--if-empty")
     assert Program.objects.count() == 1
+
+
+def test_demo_first_group_has_thirty_meetings_from_2006_to_2010(demo: Program) -> None:
+    from peermentor.meetings.models import Meeting
+
+    first = demo.groups.order_by("formed_on").first()
+    held = Meeting.objects.filter(group=first, status="held")
+    assert held.count() == 30
+    years = sorted({m.starts_at.year for m in held})
+    assert (years[0], years[-1]) == (2006, 2010)
+    assert all(m.attendance.count() == 7 for m in held[:3])
+
+
+def test_demo_members_have_goals_with_check_ins_and_a_year_plan(demo: Program) -> None:
+    from peermentor.goals.models import Goal, GoalCheckIn, TopicPlan
+
+    assert Goal.objects.filter(group__program=demo).count() == 12
+    assert GoalCheckIn.objects.filter(goal__group__program=demo).count() == 96
+    assert demo.topics.count() == 8
+    assert TopicPlan.objects.filter(group__program=demo).exists()

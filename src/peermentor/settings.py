@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "peermentor.accounts",
     "peermentor.programs",
     "peermentor.meetings",
+    "peermentor.goals",
     "peermentor.reports",
     "peermentor.demo",
     "django.contrib.admin",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("", include("peermentor.reports.urls")),
     path("", include("peermentor.meetings.urls")),
+    path("", include("peermentor.goals.urls")),
     path("", include("peermentor.programs.urls")),
 ]
 

@@ -9,10 +9,11 @@ from django.db import transaction
 
 from peermentor.accounts.models import Profile, User
 from peermentor.accounts.services import user_create
+from peermentor.demo.goals import load_curriculum, load_goal_history
 from peermentor.demo.meetings import load_meeting_history, load_recent_activity
 from peermentor.programs import services as programs
 from peermentor.programs.forms import DEFAULT_CHARTER
-from peermentor.programs.models import Charter, MemberRole, Program, ProgramRole
+from peermentor.programs.models import Charter, Group, MemberRole, Program, ProgramRole
 
 DEMO_PASSWORD = "peermentor-demo"  # noqa: S105 -- published in the README for the demo only
 DEMO_SLUG = "demo"
@@ -172,20 +173,22 @@ def load_demo() -> Program:
     )
     first = _group(program, director, "Clinician-Educators 2006", dt.date(2006, 9, 1), FIRST_GROUP)
     load_meeting_history(*first)
-    load_recent_activity(
-        *_group(program, director, "Clinician-Educators 2011", dt.date(2011, 1, 10), SECOND_GROUP),
-        with_poll=True,
+    load_goal_history(*first)
+    second = _group(
+        program, director, "Clinician-Educators 2011", dt.date(2011, 1, 10), SECOND_GROUP
     )
-    load_recent_activity(
-        *_group(program, director, "Clinician-Educators 2024", dt.date(2024, 9, 2), THIRD_GROUP),
-        with_poll=False,
+    load_recent_activity(*second, with_poll=True)
+    third, third_members = _group(
+        program, director, "Clinician-Educators 2024", dt.date(2024, 9, 2), THIRD_GROUP
     )
+    load_recent_activity(third, third_members, with_poll=False)
+    load_curriculum(program, director, third, third_members[0])
     return program
 
 
 def _group(
     program: Program, director: User, name: str, formed_on: dt.date, people: list[DemoPerson]
-) -> None:
+) -> tuple[Group, list[User]]:
     group = programs.group_create(
         program=program,
         name=name,

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from peermentor.accounts.models import User
+from peermentor.goals import selectors as goals
 from peermentor.meetings.models import ActionItem, Meeting
 
 
@@ -45,4 +46,6 @@ def member_home(*, user: User) -> dict[str, Any]:
     return {
         "next_meetings": next_meetings_for(user=user),
         "open_actions": open_actions_for(user=user),
+        "goals_due": goals.my_goals(user=user).due_soon,
+        "deadlines": goals.deadlines_for(user=user),
     }

@@ -8,4 +8,5 @@ from peermentor.reports import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("programs/<slug:slug>/figures/", views.program_figures, name="program_figures"),
 ]

@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from peermentor.core.authorization import allowed
+from peermentor.core.authorization import allowed, get_for_user_or_404
+from peermentor.goals import selectors as goals
 from peermentor.programs import selectors as programs
+from peermentor.programs.models import Program
 from peermentor.reports.selectors import member_home
 
 
@@ -21,3 +23,18 @@ def home(request: HttpRequest) -> HttpResponse:
         **member_home(user=request.user),
     }
     return render(request, "reports/home.html", context)
+
+
+@login_required
+def program_figures(request: HttpRequest, slug: str) -> HttpResponse:
+    """Aggregate figures of a program for its directors and evaluators: counts, never text."""
+    program = get_for_user_or_404(request.user, Program, see="programs.see_program", slug=slug)
+    return render(
+        request,
+        "reports/program_figures.html",
+        {
+            "program": program,
+            "goal_counts": goals.goal_counts(program=program),
+            "small_cell": goals.SMALL_CELL,
+        },
+    )

@@ -1,0 +1,1 @@
+"""Goals and check-ins, the optional curriculum, and each group's resources board."""
