@@ -10,7 +10,7 @@ from django.utils import timezone
 from peermentor.accounts.models import User
 from peermentor.goals import services
 from peermentor.goals.models import Goal, GoalCheckIn
-from peermentor.meetings.models import Meeting
+from peermentor.meetings.models import AgendaItem, Meeting
 from peermentor.programs.models import Group, Program
 
 GOALS = [
@@ -65,6 +65,23 @@ def _check_ins(goal: Goal, meetings: list[Meeting], rng: random.Random) -> None:
         GoalCheckIn.objects.filter(pk=checkin.pk).update(created_at=meetings[index].starts_at)
     if progress >= 100 or rng.random() < 0.5:
         Goal.objects.filter(pk=goal.pk).update(status=Goal.Status.ACHIEVED)
+
+
+def load_first_year_plan(group: Group, member: User) -> None:
+    """The 2006 group's plan for 2007: four starter topics on four of its meetings, discussed."""
+    held = list(group.meetings.filter(starts_at__year=2007).order_by("starts_at"))
+    titles = [
+        "Promotion and the educator portfolio",
+        "Manuscript writing",
+        "Grant writing",
+        "Work–life integration",
+    ]
+    for meeting, title in zip(held[::2], titles, strict=False):
+        topic = group.program.topics.get(title=title)
+        plan = services.topic_adopt(group=group, topic=topic, meeting=meeting, actor=member)
+        AgendaItem.objects.filter(pk=plan.agenda_item_id).update(
+            status=AgendaItem.Status.DISCUSSED, actual_minutes=30
+        )
 
 
 def load_curriculum(program: Program, director: User, group: Group, member: User) -> None:
