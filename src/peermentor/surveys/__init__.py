@@ -1,0 +1,1 @@
+"""Surveys: instruments, waves, anonymous and identified responses, imports."""
