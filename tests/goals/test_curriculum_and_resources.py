@@ -183,3 +183,13 @@ def test_only_the_poster_removes_a_resource(world: World, mailoutbox: Any) -> No
         services.resource_remove(resource=resource, actor=world.other_member)
     services.resource_remove(resource=resource, actor=world.member)
     assert not Resource.objects.exists()
+
+
+def test_topic_rules_follow_the_topics_program_not_its_id(world: World) -> None:
+    """A topic's id may equal another program's id: the rule must look at the topic's program."""
+    from peermentor.core.authorization import allowed
+
+    topic = CurriculumTopic.objects.create(program=world.other_program, title="T", description="d")
+    assert allowed(world.other_director, "goals.see_topics", topic)
+    assert not allowed(world.member, "goals.see_topics", topic)
+    assert not allowed(world.director, "goals.manage_topics", topic)

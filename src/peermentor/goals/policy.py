@@ -37,10 +37,11 @@ def shared_with_their_program(user: Any, goal: Goal) -> bool:
 
 
 @rules.predicate
-def takes_part_in_program(user: Any, program: Any) -> bool:
-    """The person is in a group of the program now, or helps run it."""
+def takes_part_in_program(user: Any, obj: Any) -> bool:
+    """The person is in a group of the program (of a topic) now, or helps run it."""
     if not user.is_authenticated:
         return False
+    program = getattr(obj, "program", obj)
     member = Membership.objects.filter(
         user_id=user.pk, group__program_id=program.pk, left_on__isnull=True
     ).exists()
