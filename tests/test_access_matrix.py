@@ -185,6 +185,30 @@ def _resource(world: World) -> dict[str, Any]:
     return {"resource_id": resource.pk}
 
 
+def _pending_claim(world: World) -> dict[str, Any]:
+    from peermentor.scholarship.models import Authorship, Work
+
+    work = Work.objects.create(type="journal_article", title="A paper", year=2020)
+    authorship = Authorship.objects.create(
+        work=work,
+        position=1,
+        name=world.member.name,
+        member=world.member,
+        match="name",
+        claim="pending",
+    )
+    return {"authorship_id": authorship.pk}
+
+
+def _career_event(world: World) -> dict[str, Any]:
+    from peermentor.scholarship import services as scholarship
+
+    event = scholarship.career_event_add(
+        user=world.member, kind="award", title="Teaching award", date=dt.date(2021, 5, 1)
+    )
+    return {"event_id": event.pk}
+
+
 _MEMBERS_ONLY = {p: OK for p in GROUP_A_MEMBERS}
 _MEMBERS_REDIRECT = {p: REDIRECT for p in GROUP_A_MEMBERS}
 _GROUP_PAGE = _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)
@@ -301,6 +325,22 @@ MATRIX: dict[str, Route] = {
         lambda w: {"slug": w.program.slug}, {**_TOPIC_MANAGE, "director": REDIRECT}, method="post"
     ),
     "topic_edit": Route(lambda w: {"topic_id": _topic(w).pk}, _TOPIC_MANAGE),
+    # Works: my own works and claims; a group's figures for its members; aggregates for staff.
+    "works_mine": Route(lambda w: {}, _expect(OK)),
+    "works_import": Route(lambda w: {}, _expect(REDIRECT), method="post"),
+    "claims": Route(lambda w: {}, _expect(OK)),
+    "career_add": Route(lambda w: {}, _expect(REDIRECT), method="post"),
+    "claim_decide": Route(
+        _pending_claim,
+        _expect(NOT_FOUND, member=REDIRECT),
+        method="post",
+        data=lambda w: {"decision": "mine"},
+    ),
+    "career_remove": Route(_career_event, _expect(NOT_FOUND, member=REDIRECT), method="post"),
+    "group_works": Route(_group_a, _GROUP_PAGE),
+    "program_productivity": Route(
+        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+    ),
     "program_figures": Route(
         lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
     ),

@@ -79,3 +79,13 @@ def test_demo_members_have_goals_with_check_ins_and_a_year_plan(demo: Program) -
     assert GoalCheckIn.objects.filter(goal__group__program=demo).count() == 96
     assert demo.topics.count() == 8
     assert TopicPlan.objects.filter(group__program=demo).exists()
+
+
+def test_demo_works_show_productivity_and_collaboration_rising(demo: Program) -> None:
+    from peermentor.scholarship.selectors import group_scholarship
+
+    first = demo.groups.order_by("formed_on").first()
+    data = group_scholarship(group=first)
+    assert data.pooled.ratio is not None
+    assert data.pooled.ratio > 1.5
+    assert data.network_summary["ties_during"] > data.network_summary["ties_before"]

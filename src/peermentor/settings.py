@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "peermentor.programs",
     "peermentor.meetings",
     "peermentor.goals",
+    "peermentor.scholarship",
     "peermentor.reports",
     "peermentor.demo",
     "django.contrib.admin",

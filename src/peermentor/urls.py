@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("peermentor.reports.urls")),
     path("", include("peermentor.meetings.urls")),
     path("", include("peermentor.goals.urls")),
+    path("", include("peermentor.scholarship.urls")),
     path("", include("peermentor.programs.urls")),
 ]
 

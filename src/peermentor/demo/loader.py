@@ -11,6 +11,7 @@ from peermentor.accounts.models import Profile, User
 from peermentor.accounts.services import user_create
 from peermentor.demo.goals import load_curriculum, load_first_year_plan, load_goal_history
 from peermentor.demo.meetings import load_meeting_history, load_recent_activity
+from peermentor.demo.works import load_works
 from peermentor.programs import services as programs
 from peermentor.programs.forms import DEFAULT_CHARTER
 from peermentor.programs.models import Charter, Group, MemberRole, Program, ProgramRole
@@ -174,6 +175,7 @@ def load_demo() -> Program:
     first = _group(program, director, "Clinician-Educators 2006", dt.date(2006, 9, 1), FIRST_GROUP)
     load_meeting_history(*first)
     load_goal_history(*first)
+    load_works(first[1][:6])
     second = _group(
         program, director, "Clinician-Educators 2011", dt.date(2011, 1, 10), SECOND_GROUP
     )
