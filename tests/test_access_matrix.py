@@ -209,6 +209,47 @@ def _career_event(world: World) -> dict[str, Any]:
     return {"event_id": event.pk}
 
 
+# Surveys: an anonymous wave of the default instrument, open to group A.
+def _survey_wave(world: World) -> Any:
+    from peermentor.surveys import services as surveys
+    from peermentor.surveys.models import Wave
+
+    existing = Wave.objects.filter(program=world.program).first()
+    if existing:
+        return existing
+    today = timezone.localdate()
+    return surveys.wave_open(
+        program=world.program,
+        instrument=surveys.instrument_create_default(program=world.program, actor=world.director),
+        actor=world.director,
+        title="Close-out",
+        kind="close_out",
+        mode="anonymous",
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=14),
+        groups=[world.group],
+    )
+
+
+def _survey_wave_kwargs(world: World) -> dict[str, Any]:
+    return {"wave_id": _survey_wave(world).pk}
+
+
+def _survey_instrument(world: World) -> dict[str, Any]:
+    return {"instrument_id": _survey_wave(world).instrument_id}
+
+
+def _survey_question(world: World) -> dict[str, Any]:
+    return {"question_id": _survey_wave(world).instrument.questions.first().pk}
+
+
+def _survey_token(world: World) -> dict[str, Any]:
+    from peermentor.surveys import services as surveys
+
+    invitee = _survey_wave(world).invitees.get(user=world.member)
+    return {"token": surveys.invitee_token(invitee)}
+
+
 _MEMBERS_ONLY = {p: OK for p in GROUP_A_MEMBERS}
 _MEMBERS_REDIRECT = {p: REDIRECT for p in GROUP_A_MEMBERS}
 _GROUP_PAGE = _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)
@@ -346,6 +387,59 @@ MATRIX: dict[str, Route] = {
     ),
     # The secret token is the credential: whoever holds it gets the owner's feed.
     "calendar_feed": Route(_feed, {p: OK for p in PERSONAS}),
+    # Surveys: directors manage instruments and waves and see counts; the program's evaluators
+    # read pseudonymised answers; a personal link (the token is the credential) answers once.
+    "program_surveys": Route(
+        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+    ),
+    "instrument_create_default": Route(
+        lambda w: {"slug": w.program.slug},
+        _expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
+        method="post",
+    ),
+    "wave_create": Route(
+        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
+    ),
+    "survey_import": Route(
+        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+    ),
+    "instrument_detail": Route(_survey_instrument, _expect(NOT_FOUND, director=OK, evaluator=OK)),
+    "instrument_question_add": Route(
+        _survey_instrument,
+        _expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
+        method="post",
+        data=lambda w: {"key": "extra", "type": "open_text", "label": "Anything else?"},
+    ),
+    "instrument_questions_import": Route(
+        _survey_instrument,
+        _expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
+        method="post",
+    ),
+    "instrument_question_edit": Route(
+        _survey_question, _expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
+    ),
+    "instrument_question_move": Route(
+        _survey_question,
+        _expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
+        method="post",
+        data=lambda w: {"direction": "down"},
+    ),
+    "wave_detail": Route(_survey_wave_kwargs, _expect(NOT_FOUND, director=OK, evaluator=OK)),
+    "wave_remind": Route(
+        _survey_wave_kwargs,
+        _expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
+        method="post",
+    ),
+    "wave_answers": Route(
+        _survey_wave_kwargs, _expect(NOT_FOUND, director=FORBIDDEN, evaluator=OK)
+    ),
+    "wave_answers_export": Route(
+        lambda w: {**_survey_wave_kwargs(w), "fmt": "csv"},
+        _expect(NOT_FOUND, director=FORBIDDEN, evaluator=OK),
+    ),
+    "surveys_to_answer": Route(lambda w: {}, _expect(OK)),
+    "survey_answer": Route(_survey_token, {p: OK for p in PERSONAS}),
+    "survey_thanks": Route(lambda w: {}, {p: OK for p in PERSONAS}),
 }
 
 

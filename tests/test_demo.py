@@ -89,3 +89,11 @@ def test_demo_works_show_productivity_and_collaboration_rising(demo: Program) ->
     assert data.pooled.ratio is not None
     assert data.pooled.ratio > 1.5
     assert data.network_summary["ties_during"] > data.network_summary["ties_before"]
+
+
+def test_demo_has_a_close_out_wave_with_answers(demo: Program) -> None:
+    from peermentor.surveys.models import Response, Wave
+
+    close_out = Wave.objects.get(program=demo, kind="close_out")
+    assert close_out.closes_on.year == 2010
+    assert Response.objects.filter(wave=close_out).count() == 7

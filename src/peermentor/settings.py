@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "peermentor.meetings",
     "peermentor.goals",
     "peermentor.scholarship",
+    "peermentor.surveys",
     "peermentor.reports",
     "peermentor.demo",
     "django.contrib.admin",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("peermentor.meetings.urls")),
     path("", include("peermentor.goals.urls")),
     path("", include("peermentor.scholarship.urls")),
+    path("", include("peermentor.surveys.urls")),
     path("", include("peermentor.programs.urls")),
 ]
 

@@ -14,7 +14,8 @@ from typing import Any
 PALETTE = ("#1d4f91", "#c75b12", "#2e7d4f", "#7a4f9e", "#8a6d00", "#4a5560")
 
 
-def _pyplot() -> Any:
+def pyplot() -> Any:
+    """matplotlib's pyplot, set up once for SVG with text kept as text (loaded on first use)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -31,10 +32,11 @@ def _pyplot() -> Any:
     return plt
 
 
-def _to_svg(figure: Any) -> str:
+def to_svg(figure: Any) -> str:
+    """The figure as SVG text, closed afterwards so memory does not grow."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    _pyplot().close(figure)
+    pyplot().close(figure)
     return buffer.getvalue()
 
 
@@ -51,7 +53,7 @@ def grouped_bars(
     width: float = 7.0,
 ) -> str:
     """Bars per category, one colour (and hatch, not colour alone) per series."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axes = plt.subplots(figsize=(width, 3.2))
     count = max(len(series), 1)
     step = 0.8 / count
@@ -71,7 +73,7 @@ def grouped_bars(
     axes.spines[["top", "right"]].set_visible(False)
     if len(series) > 1:
         axes.legend(frameon=False)
-    return _to_svg(figure)
+    return to_svg(figure)
 
 
 def network(
@@ -82,7 +84,7 @@ def network(
     new: Sequence[tuple[Hashable, Hashable]] = (),
 ) -> str:
     """Members as points, shared works as lines whose width is the count; new ties dashed."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axes = plt.subplots(figsize=(5.5, 4.5))
     fresh = set(new)
     for (a, b), weight in edges.items():
@@ -106,4 +108,4 @@ def network(
         )
     axes.set_axis_off()
     axes.margins(0.2)
-    return _to_svg(figure)
+    return to_svg(figure)

@@ -11,6 +11,7 @@ from peermentor.accounts.models import Profile, User
 from peermentor.accounts.services import user_create
 from peermentor.demo.goals import load_curriculum, load_first_year_plan, load_goal_history
 from peermentor.demo.meetings import load_meeting_history, load_recent_activity
+from peermentor.demo.surveys import load_surveys
 from peermentor.demo.works import load_works
 from peermentor.programs import services as programs
 from peermentor.programs.forms import DEFAULT_CHARTER
@@ -186,6 +187,7 @@ def load_demo() -> Program:
     load_recent_activity(third, third_members, with_poll=False)
     load_curriculum(program, director, third, third_members[0])
     load_first_year_plan(first[0], first[1][0])
+    load_surveys(program, director, first[0], [second[0], third])
     return program
 
 

@@ -1,0 +1,225 @@
+"""Reads for surveys: lists, response rates, closed-question summaries and pseudonymised answers.
+
+Every function makes a fixed number of queries whatever the number of responses. Free text
+leaves this module only through :func:`pseudonymised_answers`, masked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from peermentor.accounts.models import User
+from peermentor.programs.models import Group, Program
+from peermentor.surveys.models import Answer, Instrument, Question, Response, Wave, WaveInvitee
+from peermentor.surveys.pseudonymise import group_label, mask_text, name_variants, respondent_codes
+
+SMALL_CELL = 5
+
+
+def latest_instruments(*, program: Program) -> list[Instrument]:
+    """The newest version of each instrument of a program, with its question count."""
+    instruments = program.instruments.annotate(question_count=Count("questions")).order_by(
+        "name", "-version"
+    )
+    latest: dict[str, Instrument] = {}
+    for instrument in instruments:
+        latest.setdefault(instrument.name, instrument)
+    return list(latest.values())
+
+
+def instrument_with_questions(*, instrument: Instrument) -> list[Question]:
+    """An instrument's questions in order, with their sections."""
+    return list(instrument.questions.select_related("section").order_by("position", "id"))
+
+
+def waves_of_program(*, program: Program) -> QuerySet[Wave]:
+    """A program's waves with their instrument, invitees and answered counts."""
+    return (
+        program.waves.select_related("instrument")
+        .annotate(
+            invited=Count("invitees", distinct=True),
+            answered=Count("invitees", filter=Q(invitees__answered=True), distinct=True),
+            response_count=Count("responses", distinct=True),
+        )
+        .order_by("-opens_on", "-id")
+    )
+
+
+@dataclass
+class GroupRate:
+    """How many of a group's invitees answered."""
+
+    name: str
+    invited: int
+    answered: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.invited) if self.invited else 0
+
+
+def response_rates(*, wave: Wave) -> list[GroupRate]:
+    """Invited and answered per group of a wave (counts only: nobody is named)."""
+    rows = (
+        WaveInvitee.objects.filter(wave=wave)
+        .values("group__name")
+        .annotate(invited=Count("id"), answered=Count("id", filter=Q(answered=True)))
+        .order_by("group__name")
+    )
+    return [GroupRate(r["group__name"] or "—", r["invited"], r["answered"]) for r in rows]
+
+
+@dataclass
+class ChoiceCount:
+    """One choice of a closed question and how many picked it (None: suppressed)."""
+
+    code: str
+    label: str
+    count: int | None
+
+
+@dataclass
+class ClosedSummary:
+    """The distribution of one closed question; ``suppressed`` when too few answered."""
+
+    question: Question
+    answered: int
+    choices: list[ChoiceCount] = field(default_factory=list)
+    suppressed: bool = False
+
+
+def closed_summaries(*, wave: Wave) -> list[ClosedSummary]:
+    """Counts per choice of each closed question; counts under five are suppressed."""
+    questions = [q for q in wave.instrument.questions.order_by("position", "id") if q.is_closed]
+    picked: dict[int, Counter[str]] = defaultdict(Counter)
+    answered: Counter[int] = Counter()
+    rows = Answer.objects.filter(response__wave=wave, question__in=questions)
+    for question_id, choices in rows.values_list("question_id", "choices"):
+        answered[question_id] += 1
+        picked[question_id].update(str(code) for code in choices)
+    return [_summary(q, answered[q.pk], picked[q.pk]) for q in questions]
+
+
+def _summary(question: Question, answered: int, picked: Counter[str]) -> ClosedSummary:
+    if answered < SMALL_CELL:
+        return ClosedSummary(question, answered, suppressed=True)
+    choices = []
+    for code, label in question.choices:
+        count = picked.get(str(code), 0)
+        choices.append(ChoiceCount(str(code), str(label), count if count >= SMALL_CELL else None))
+    return ClosedSummary(question, answered, choices)
+
+
+@dataclass
+class PseudonymousAnswer:
+    """One answer as an evaluator sees it."""
+
+    code: str
+    group: str
+    value: str
+
+
+@dataclass
+class QuestionAnswers:
+    """A question and its answers, pseudonymised."""
+
+    question: Question
+    answers: list[PseudonymousAnswer]
+
+
+@dataclass
+class PseudonymisedWave:
+    """Every answer of a wave by question, and the same by respondent for exports."""
+
+    questions: list[Question]
+    by_question: list[QuestionAnswers]
+    rows: list[tuple[str, str, dict[int, str]]]
+
+
+def program_member_names(*, program: Program) -> list[str]:
+    """Every way of writing the names of anyone who was ever in the program's groups."""
+    names = User.objects.filter(memberships__group__program=program).distinct()
+    return [
+        variant for name in names.values_list("name", flat=True) for variant in name_variants(name)
+    ]
+
+
+def _group_labels(wave: Wave) -> dict[int, str]:
+    groups = Group.objects.filter(program_id=wave.program_id).annotate(
+        current=Count("memberships", filter=Q(memberships__left_on__isnull=True))
+    )
+    return {group.pk: group_label(group.name, group.current) for group in groups}
+
+
+def _display(question: Question, answer: Answer, names: list[str]) -> str:
+    if question.type == Question.Type.OPEN_TEXT:
+        return mask_text(answer.text, names)
+    if question.type == Question.Type.NUMBER:
+        return "" if answer.number is None else f"{answer.number:g}"
+    return "; ".join(question.choice_label(str(code)) for code in answer.choices)
+
+
+def pseudonymised_answers(*, wave: Wave) -> PseudonymisedWave:
+    """Answers with respondent codes R01…, group names only for groups of five or more, and
+    members' names, e-mail addresses and phone numbers masked in free text."""
+    questions = list(wave.instrument.questions.order_by("position", "id"))
+    responses = list(
+        Response.objects.filter(wave=wave)
+        .order_by("id")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.only(
+                    "id", "response_id", "question_id", "text", "number", "choices"
+                ),
+            )
+        )
+    )
+    codes = respondent_codes(str(response.pk) for response in responses)
+    labels = _group_labels(wave)
+    names = program_member_names(program=wave.program)
+    by_id = {question.pk: question for question in questions}
+    rows: list[tuple[str, str, dict[int, str]]] = []
+    for response in responses:
+        label = labels.get(response.group_id, "") if response.group_id else ""
+        values = {
+            a.question_id: _display(by_id[a.question_id], a, names)
+            for a in response.answers.all()
+            if a.question_id in by_id
+        }
+        rows.append((codes[str(response.pk)], label, values))
+    rows.sort(key=lambda row: row[0])
+    by_question = [
+        QuestionAnswers(
+            q,
+            [
+                PseudonymousAnswer(code, group, values[q.pk])
+                for code, group, values in rows
+                if values.get(q.pk)
+            ],
+        )
+        for q in questions
+    ]
+    return PseudonymisedWave(questions, by_question, rows)
+
+
+@dataclass
+class InvitationToAnswer:
+    """A wave a person was invited to, and whether they answered or left a draft."""
+
+    invitee: WaveInvitee
+    has_draft: bool
+
+
+def surveys_to_answer(*, user: User) -> list[InvitationToAnswer]:
+    """The waves a person was invited to, newest first."""
+    invitees = (
+        WaveInvitee.objects.filter(user=user)
+        .select_related("wave", "wave__program")
+        .annotate(drafts=Count("draft"))
+        .order_by("answered", "-wave__opens_on")
+    )
+    return [InvitationToAnswer(invitee, bool(invitee.drafts)) for invitee in invitees]
