@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "peermentor.goals",
     "peermentor.scholarship",
     "peermentor.surveys",
+    "peermentor.qualitative",
     "peermentor.reports",
     "peermentor.demo",
     "django.contrib.admin",
