@@ -403,6 +403,9 @@ MATRIX: dict[str, Route] = {
     "survey_import": Route(
         lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
     ),
+    "survey_import_map": Route(
+        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+    ),
     "instrument_detail": Route(_survey_instrument, _expect(NOT_FOUND, director=OK, evaluator=OK)),
     "instrument_question_add": Route(
         _survey_instrument,

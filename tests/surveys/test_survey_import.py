@@ -180,4 +180,7 @@ def test_the_import_page_imports_and_reports_problems(world: World) -> None:
     assert not Response.objects.exists()
     good = client.post(url, {"file": SimpleUploadedFile("good.csv", b"thoughts\nUseful\n")})
     assert good.status_code == 302
+    assert not Response.objects.exists()  # a table goes through the column-mapping step first
+    mapped = client.post(good["Location"], {"column_0": "new", "action": "import"})
+    assert mapped.status_code == 302
     assert Response.objects.count() == 1

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 
 from peermentor.programs.models import Group, Program
-from peermentor.surveys.models import Instrument, Question, Wave
-from peermentor.surveys.records import CHOICE_TYPES
+from peermentor.surveys import column_mapping
+from peermentor.surveys.models import Instrument, Question, Section, Wave
+from peermentor.surveys.records import CHOICE_TYPES, QuestionRecord
 
 KEY_HELP = "Lower-case letters, digits and _, starting with a letter."
 CHOICES_HELP = "One choice per line, as code=label, e.g. 1=Strongly disagree."
@@ -68,6 +69,13 @@ class InstrumentCsvForm(forms.Form):
     file = forms.FileField(label="Questions file (CSV)")
 
 
+class SectionChoiceField(forms.ModelMultipleChoiceField):
+    """Optional sections, each named with its instrument."""
+
+    def label_from_instance(self, obj: Section) -> str:
+        return f"{obj.title} ({obj.instrument})"
+
+
 class WaveForm(forms.Form):
     """A wave: which instrument, to whom, when, and whether answers are anonymous."""
 
@@ -88,13 +96,25 @@ class WaveForm(forms.Form):
         label="Consent text (identified waves)",
         help_text="What respondents agree to when their name is kept with their answers.",
     )
+    left_out_sections = SectionChoiceField(
+        queryset=Section.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Leave out these optional sections",
+        help_text="Respondents do not see a section left out, and it is not counted in the "
+        "wave's results.",
+    )
 
     def __init__(self, *args: Any, program: Program, instruments: list[Instrument], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].queryset = Instrument.objects.filter(
-            pk__in=[i.pk for i in instruments]
-        )
+        chosen = [i.pk for i in instruments]
+        self.fields["instrument"].queryset = Instrument.objects.filter(pk__in=chosen)
         self.fields["groups"].queryset = program.groups.filter(closed_on__isnull=True)
+        self.fields["left_out_sections"].queryset = Section.objects.filter(
+            instrument_id__in=chosen, optional=True
+        ).select_related("instrument")
+        if not self.fields["left_out_sections"].queryset.exists():
+            del self.fields["left_out_sections"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -106,6 +126,12 @@ class WaveForm(forms.Form):
             and not (data.get("consent_text") or "").strip()
         ):
             self.add_error("consent_text", "An identified wave needs a consent text.")
+        instrument = data.get("instrument")
+        left_out = data.get("left_out_sections") or []
+        if instrument and any(s.instrument_id != instrument.pk for s in left_out):
+            self.add_error(
+                "left_out_sections", "Leave out only sections of the instrument you chose."
+            )
         return data
 
 
@@ -120,7 +146,7 @@ class ImportForm(forms.Form):
         queryset=Wave.objects.none(),
         required=False,
         empty_label="A new wave, with the file's questions",
-        help_text="For a CSV or XLSX, columns named like the wave's question keys are imported.",
+        help_text="For a CSV or XLSX table, the next page asks what each column answers.",
     )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
@@ -134,6 +160,53 @@ class ImportForm(forms.Form):
             if upload is not None and upload.size > MAX_UPLOAD:
                 self.add_error(name, "The file is larger than 20 MB.")
         return data
+
+
+class ColumnMappingForm(forms.Form):
+    """One choice per column of an uploaded table: a question, the respondent id, or ignore."""
+
+    def __init__(
+        self,
+        *args: Any,
+        columns: list[str],
+        questions: list[QuestionRecord] | None,
+        required: list[str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        self.required = required
+        options = _role_options(questions)
+        for index, column in enumerate(columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=column,
+                choices=options,
+                initial=column_mapping.initial_choice(column, questions),
+            )
+
+    def choices(self) -> dict[str, str]:
+        """The choice made for each column, by column name, in the file's order."""
+        return {c: self.cleaned_data[f"column_{i}"] for i, c in enumerate(self.columns)}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            for problem in column_mapping.mapping_problems(self.choices(), self.required):
+                self.add_error(None, problem)
+        return data
+
+
+def _role_options(questions: list[QuestionRecord] | None) -> list[Any]:
+    kept = (
+        [(column_mapping.NEW, "A new open-text question")]
+        if questions is None
+        else [("Questions of the wave", [(q.key, f"{q.key}: {q.label[:70]}") for q in questions])]
+    )
+    return [
+        *kept,
+        (column_mapping.RESPONDENT, "Respondent id (used to read rows, never kept)"),
+        (column_mapping.IGNORE, "Ignore this column"),
+    ]
 
 
 def answers_from_post(questions: list[Question], post: Any) -> dict[str, Any]:

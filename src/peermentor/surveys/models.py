@@ -47,7 +47,7 @@ class Section(models.Model):
     """A titled set of questions of an instrument."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="sections")
-    key = models.SlugField(max_length=64)
+    key = models.SlugField(max_length=200)
     title = models.CharField(max_length=200)
     optional = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
@@ -76,7 +76,7 @@ class Question(models.Model):
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
     )
-    key = models.CharField(max_length=64)
+    key = models.CharField(max_length=200)
     type = models.CharField(max_length=16, choices=Type.choices)
     label = models.TextField()
     choices = models.JSONField(default=list, blank=True)
@@ -127,6 +127,12 @@ class Wave(models.Model):
     opens_on = models.DateField()
     closes_on = models.DateField()
     groups = models.ManyToManyField(Group, blank=True, related_name="survey_waves")
+    left_out_sections = models.ManyToManyField(
+        Section,
+        blank=True,
+        related_name="+",
+        help_text="Optional sections of the instrument that this wave does not ask.",
+    )
     consent_text = models.TextField(blank=True)
     imported_from = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(

@@ -35,6 +35,15 @@ def instrument_with_questions(*, instrument: Instrument) -> list[Question]:
     return list(instrument.questions.select_related("section").order_by("position", "id"))
 
 
+def wave_questions(*, wave: Wave) -> QuerySet[Question]:
+    """The questions a wave asks, in order: its instrument's, less the sections it leaves out."""
+    return (
+        wave.instrument.questions.exclude(section__in=wave.left_out_sections.all())
+        .select_related("section")
+        .order_by("position", "id")
+    )
+
+
 def waves_of_program(*, program: Program) -> QuerySet[Wave]:
     """A program's waves with their instrument, invitees and answered counts."""
     return (
@@ -93,7 +102,7 @@ class ClosedSummary:
 
 def closed_summaries(*, wave: Wave) -> list[ClosedSummary]:
     """Counts per choice of each closed question; counts under five are suppressed."""
-    questions = [q for q in wave.instrument.questions.order_by("position", "id") if q.is_closed]
+    questions = [q for q in wave_questions(wave=wave) if q.is_closed]
     picked: dict[int, Counter[str]] = defaultdict(Counter)
     answered: Counter[int] = Counter()
     rows = Answer.objects.filter(response__wave=wave, question__in=questions)
@@ -165,7 +174,7 @@ def _display(question: Question, answer: Answer, names: list[str]) -> str:
 def pseudonymised_answers(*, wave: Wave) -> PseudonymisedWave:
     """Answers with respondent codes R01…, group names only for groups of five or more, and
     members' names, e-mail addresses and phone numbers masked in free text."""
-    questions = list(wave.instrument.questions.order_by("position", "id"))
+    questions = list(wave_questions(wave=wave))
     responses = list(
         Response.objects.filter(wave=wave)
         .order_by("id")

@@ -17,7 +17,7 @@ from peermentor.accounts.models import User
 from peermentor.core.audit import audit_record
 from peermentor.core.tasks import enqueue_at
 from peermentor.programs.models import Group, Membership, Program
-from peermentor.surveys import records
+from peermentor.surveys import records, selectors
 from peermentor.surveys.default_instrument import DEFAULT_INSTRUMENT, read_instrument_csv
 from peermentor.surveys.models import (
     Answer,
@@ -326,10 +326,12 @@ def wave_open(
     closes_on: dt.date,
     groups: Sequence[Group],
     consent_text: str = "",
+    left_out_sections: Sequence[Section] = (),
     notify: bool = True,
 ) -> Wave:
     """Open a wave: invite the current members of its groups and e-mail their links."""
     _check_wave(program, instrument, mode, opens_on, closes_on, groups, consent_text)
+    _check_left_out(instrument, left_out_sections)
     with transaction.atomic():
         wave = Wave.objects.create(
             program=program,
@@ -343,6 +345,7 @@ def wave_open(
             created_by=actor,
         )
         wave.groups.set(groups)
+        wave.left_out_sections.set(left_out_sections)
         invited = _invite(wave, groups)
         audit_record(
             action="survey.wave_opened", actor=actor, target=wave, mode=mode, invited=invited
@@ -369,6 +372,11 @@ def _check_wave(
         raise SurveyError("Choose at least one group of this program.")
     if mode == Wave.Mode.IDENTIFIED and not consent_text.strip():
         raise SurveyError("An identified wave needs the consent text respondents agree to.")
+
+
+def _check_left_out(instrument: Instrument, sections: Sequence[Section]) -> None:
+    if any(s.instrument_id != instrument.pk or not s.optional for s in sections):
+        raise SurveyError("Only optional sections of the wave's instrument can be left out.")
 
 
 def _invite(wave: Wave, groups: Sequence[Group]) -> int:
@@ -510,7 +518,7 @@ def response_submit(
     wave = invitee.wave
     if wave.mode == Wave.Mode.IDENTIFIED and not consent:
         raise SurveyError("Tick the consent box to send identified answers; nothing was sent.")
-    checked = check_answers(list(wave.instrument.questions.all()), answers)
+    checked = check_answers(list(selectors.wave_questions(wave=wave)), answers)
     with transaction.atomic():
         locked = WaveInvitee.objects.select_for_update().select_related("wave").get(pk=invitee.pk)
         _check_open(locked, today)
@@ -601,7 +609,7 @@ def _imported_wave(
 
 
 def _questions_for(wave: Wave, result: SurveyImport, filename: str) -> dict[str, Question]:
-    by_key = {q.key: q for q in wave.instrument.questions.all()}
+    by_key = {q.key: q for q in selectors.wave_questions(wave=wave)}
     problems = []
     for record in result.questions:
         question = by_key.get(record.key)

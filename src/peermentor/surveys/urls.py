@@ -16,6 +16,11 @@ urlpatterns = [
     path("programs/<slug:slug>/surveys/waves/new/", views.wave_create, name="wave_create"),
     path("programs/<slug:slug>/surveys/import/", views.survey_import, name="survey_import"),
     path(
+        "programs/<slug:slug>/surveys/import/columns/",
+        views.survey_import_map,
+        name="survey_import_map",
+    ),
+    path(
         "surveys/instruments/<int:instrument_id>/",
         views.instrument_detail,
         name="instrument_detail",

@@ -14,8 +14,15 @@ from django.views.decorators.http import require_POST
 from peermentor.core.authorization import allowed, get_for_user_or_404
 from peermentor.core.spreadsheets import write_csv, write_xlsx
 from peermentor.programs.models import Program
-from peermentor.surveys import charts, selectors, services
+from peermentor.surveys import charts, pending_uploads, selectors, services
+from peermentor.surveys.column_mapping import (
+    build_mapping,
+    column_samples,
+    required_gaps,
+    table_issues,
+)
 from peermentor.surveys.forms import (
+    ColumnMappingForm,
     ImportForm,
     InstrumentCsvForm,
     QuestionForm,
@@ -24,8 +31,9 @@ from peermentor.surveys.forms import (
     choices_text,
 )
 from peermentor.surveys.models import Instrument, Question, Wave, WaveInvitee
-from peermentor.surveys.reading import read_survey
+from peermentor.surveys.reading import is_qualtrics, read_survey
 from peermentor.surveys.records import LIKERT, QuestionRecord, SurveyFileError
+from peermentor.surveys.tabular import inspect, read_mapped
 
 
 def _program(request: HttpRequest, slug: str, need: str | None = None) -> Program:
@@ -315,25 +323,22 @@ def wave_answers_export(request: HttpRequest, wave_id: int, fmt: str) -> HttpRes
 
 # --- Imports -----------------------------------------------------------------------------------
 
+_PROBLEMS_SHOWN = 50
+
 
 @login_required
 def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
-    """Import answers from REDCap, Qualtrics or a CSV/XLSX table, all or nothing."""
+    """Import answers from REDCap or Qualtrics, or keep a CSV/XLSX table for the mapping step."""
     program = _program(request, slug, need="surveys.import_answers")
     form = ImportForm(request.POST or None, request.FILES or None, program=program)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            summary = _import(request, program, form.cleaned_data)
+            outcome = _import(request, program, form.cleaned_data)
         except (services.SurveyError, SurveyFileError) as error:
             problems = [str(error)]
         else:
-            messages.success(
-                request,
-                f"Imported {summary.responses} responses ({summary.answers} answers) "
-                f"into “{summary.wave}”.",
-            )
-            return redirect("wave_detail", wave_id=summary.wave.pk)
+            return outcome
     return render(
         request,
         "surveys/import.html",
@@ -341,24 +346,132 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _import(request: HttpRequest, program: Program, data: dict[str, Any]) -> services.ImportSummary:
+def _imported(request: HttpRequest, summary: services.ImportSummary) -> HttpResponse:
+    messages.success(
+        request,
+        f"Imported {summary.responses} responses ({summary.answers} answers) "
+        f"into “{summary.wave}”.",
+    )
+    return redirect("wave_detail", wave_id=summary.wave.pk)
+
+
+def _import(request: HttpRequest, program: Program, data: dict[str, Any]) -> HttpResponse:
     upload, dictionary, wave = data["file"], data.get("dictionary"), data.get("wave")
-    questions = None
-    if wave is not None:
-        questions = [
-            QuestionRecord(q.key, q.label, q.type, tuple(tuple(c) for c in q.choices))
-            for q in wave.instrument.questions.all()
-        ]
+    content = upload.read()
+    if dictionary is None and not is_qualtrics(content):
+        _refuse_broken_table(content, upload.name)
+        pending_uploads.upload_keep(
+            session=request.session,
+            user_id=request.user.pk,
+            program_id=program.pk,
+            wave_id=wave.pk if wave else None,
+            data=content,
+            filename=upload.name,
+        )
+        return redirect("survey_import_map", slug=program.slug)
     result = read_survey(
-        upload.read(),
+        content,
         upload.name,
         dictionary=dictionary.read() if dictionary else None,
         dictionary_name=dictionary.name if dictionary else "dictionary.csv",
-        questions=questions,
     )
-    return services.survey_import(
+    summary = services.survey_import(
         program=program, result=result, filename=upload.name, actor=request.user, wave=wave
     )
+    return _imported(request, summary)
+
+
+def _refuse_broken_table(content: bytes, filename: str) -> None:
+    """Refuse a table no mapping can fix before it is kept for the mapping step."""
+    issues = table_issues(content, filename)
+    if issues:
+        problems = [f"{filename}, {issue}" for issue in issues[:_PROBLEMS_SHOWN]]
+        raise services.SurveyError("Nothing was imported: " + "; ".join(problems))
+
+
+def _question_records(questions: list[Question]) -> list[QuestionRecord]:
+    return [
+        QuestionRecord(q.key, q.label, q.type, tuple((str(c), str(t)) for c, t in q.choices))
+        for q in questions
+    ]
+
+
+@login_required
+def survey_import_map(request: HttpRequest, slug: str) -> HttpResponse:
+    """Map each column of the uploaded table to a question, then import it all or nothing."""
+    program = _program(request, slug, need="surveys.import_answers")
+    pending = pending_uploads.upload_pending(
+        session=request.session, user_id=request.user.pk, program_id=program.pk
+    )
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        pending_uploads.upload_discard(session=request.session)
+        messages.info(request, "The file was removed; nothing was imported.")
+        return redirect("survey_import", slug=program.slug)
+    if pending is None:
+        return render(request, "surveys/import_map.html", {"program": program, "form": None})
+    wave = program.waves.filter(pk=pending.wave_id).first() if pending.wave_id else None
+    questions = list(selectors.wave_questions(wave=wave)) if wave else None
+    records = _question_records(questions) if questions is not None else None
+    try:
+        if pending.wave_id and wave is None:
+            raise SurveyFileError(
+                "the wave chosen for this file no longer exists", pending.filename
+            )
+        info = inspect(pending.read(), pending.filename)
+    except SurveyFileError as error:
+        pending_uploads.upload_discard(session=request.session)
+        messages.error(request, f"Nothing was imported. {error}")
+        return redirect("survey_import", slug=program.slug)
+    form = ColumnMappingForm(
+        request.POST or None,
+        columns=info.columns,
+        questions=records,
+        required=[q.key for q in questions or [] if q.required],
+    )
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        outcome = _import_mapped(request, program, pending, wave, form, records)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        problems = outcome
+    context = {
+        "program": program,
+        "form": form,
+        "pending": pending,
+        "wave": wave,
+        "info": info,
+        "rows": list(zip(form, column_samples(info), strict=True)),
+        "problems": problems,
+    }
+    return render(request, "surveys/import_map.html", context)
+
+
+def _import_mapped(
+    request: HttpRequest,
+    program: Program,
+    pending: pending_uploads.PendingUpload,
+    wave: Wave | None,
+    form: ColumnMappingForm,
+    records: list[QuestionRecord] | None,
+) -> HttpResponse | list[str]:
+    mapping = build_mapping(form.choices(), records)
+    try:
+        result = read_mapped(pending.read(), pending.filename, mapping)
+        result.errors += required_gaps(result, mapping, form.required)
+        if result.errors:
+            return _listed(services.import_errors(result, pending.filename))
+        summary = services.survey_import(
+            program=program, result=result, filename=pending.filename, actor=request.user, wave=wave
+        )
+    except (services.SurveyError, SurveyFileError) as error:
+        return [str(error)]
+    pending_uploads.upload_discard(session=request.session)
+    return _imported(request, summary)
+
+
+def _listed(problems: list[str]) -> list[str]:
+    more = len(problems) - _PROBLEMS_SHOWN
+    return problems[:_PROBLEMS_SHOWN] + ([f"… and {more} more."] if more > 0 else [])
 
 
 # --- Answering ---------------------------------------------------------------------------------
@@ -403,7 +516,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     closed = services.closed_reason(wave=invitee.wave)
     if closed:
         return render(request, "surveys/not_open.html", {"wave": invitee.wave, "reason": closed})
-    questions = selectors.instrument_with_questions(instrument=invitee.wave.instrument)
+    questions = list(selectors.wave_questions(wave=invitee.wave))
     answers = _saved_answers(invitee)
     problems: dict[str, str] = {}
     if request.method == "POST":
