@@ -11,6 +11,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
+
+
 class Command(BaseCommand):
     help = (
         "Serve PeerMentor with gunicorn (static files through whitenoise) and, unless "
@@ -45,9 +49,11 @@ class Command(BaseCommand):
             "127.0.0.1",
         ]
         self.stdout.write(f"PeerMentor is at http://{options['host']}:{options['port']}/")
+        # A plain `kill` (SIGTERM) stops the server and the worker as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _stop)
         try:
             subprocess.run(gunicorn, check=False, env=os.environ.copy())  # noqa: S603
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
             pass
         finally:
             if worker is not None:
