@@ -26,6 +26,7 @@ from peermentor.goals.forms import (
 from peermentor.goals.models import CurriculumTopic, Goal, Resource, TopicPlan
 from peermentor.goals.uploads import UploadRefused
 from peermentor.meetings.models import Meeting
+from peermentor.programs.access import group_for_content
 from peermentor.programs.models import Group, Program
 
 
@@ -42,16 +43,6 @@ def _goal(request: HttpRequest, goal_id: int, need: str | None = None) -> Goal:
         see="goals.see_goal",
         need=need,
         pk=goal_id,
-    )
-
-
-def _group(request: HttpRequest, group_id: int) -> Group:
-    return get_for_user_or_404(
-        request.user,
-        Group.objects.select_related("program"),
-        see="programs.see_group",
-        need="programs.see_group_content",
-        pk=group_id,
     )
 
 
@@ -194,7 +185,7 @@ def development_plan(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def group_goals(request: HttpRequest, group_id: int) -> HttpResponse:
     """The goals members share with the group."""
-    group = _group(request, group_id)
+    group = group_for_content(request.user, group_id)
     return render(
         request,
         "goals/group_goals.html",
@@ -293,7 +284,7 @@ def topics_starter(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def year_plan(request: HttpRequest, group_id: int) -> HttpResponse:
     """Which meeting covers which topic; adopting a topic puts it on that meeting's agenda."""
-    group = _group(request, group_id)
+    group = group_for_content(request.user, group_id)
     upcoming = group.meetings.filter(
         status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now()
     ).order_by("starts_at")
@@ -342,7 +333,7 @@ def plan_remove(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 def resource_board(request: HttpRequest, group_id: int) -> HttpResponse:
     """The group's board of links, files and opportunities; members share here."""
-    group = _group(request, group_id)
+    group = group_for_content(request.user, group_id)
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -39,19 +39,9 @@ from peermentor.meetings.models import (
     Meeting,
     PollOption,
 )
-from peermentor.programs.models import Group
+from peermentor.programs.access import group_for_content
 
 BUSY_FILE_LIMIT = 2 * 1024 * 1024
-
-
-def _group(request: HttpRequest, group_id: int) -> Group:
-    return get_for_user_or_404(
-        request.user,
-        Group.objects.select_related("program"),
-        see="programs.see_group",
-        need="programs.see_group_content",
-        pk=group_id,
-    )
 
 
 def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
@@ -93,7 +83,7 @@ def _back_to(item: AgendaItem) -> HttpResponse:
 @login_required
 def meeting_list(request: HttpRequest, group_id: int) -> HttpResponse:
     """Upcoming meetings, open polls and the agenda backlog of a group."""
-    group = _group(request, group_id)
+    group = group_for_content(request.user, group_id)
     context = {
         "group": group,
         "upcoming": selectors.meetings_upcoming(group=group),
@@ -108,7 +98,7 @@ def meeting_list(request: HttpRequest, group_id: int) -> HttpResponse:
 @login_required
 def meeting_history(request: HttpRequest, group_id: int) -> HttpResponse:
     """Every meeting of the group with attendance, counts per year and attendance rates."""
-    group = _group(request, group_id)
+    group = group_for_content(request.user, group_id)
     context = {
         "group": group,
         **selectors.meeting_history(group=group),
@@ -120,7 +110,7 @@ def meeting_history(request: HttpRequest, group_id: int) -> HttpResponse:
 @login_required
 def meeting_create(request: HttpRequest, group_id: int) -> HttpResponse:
     """Schedule a meeting directly, without a poll."""
-    group = _group(request, group_id)
+    group = group_for_content(request.user, group_id)
     form = MeetingForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
         try:
@@ -272,7 +262,7 @@ def attendance_save(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def agenda_add(request: HttpRequest, group_id: int) -> HttpResponse:
     """Propose an item for a meeting of the group, or for its backlog."""
-    group = _group(request, group_id)
+    group = group_for_content(request.user, group_id)
     meeting = None
     if meeting_id := request.POST.get("meeting"):
         meeting = _meeting(request, int(meeting_id)) if meeting_id.isdigit() else None
@@ -391,7 +381,7 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
 @login_required
 def poll_create(request: HttpRequest, group_id: int) -> HttpResponse:
     """Open a poll to find a time."""
-    group = _group(request, group_id)
+    group = group_for_content(request.user, group_id)
     members = selectors.current_members(group=group)
     charter = selectors.charter_in_force(group=group)
     required = []

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from peermentor.accounts.models import User
 from peermentor.core import charts
 from peermentor.core.authorization import get_for_user_or_404
+from peermentor.programs.access import group_for_content
 from peermentor.programs.models import Group, Program
 from peermentor.scholarship import selectors, services
 from peermentor.scholarship.forms import CareerEventForm, WorksFileForm
@@ -118,13 +119,7 @@ def career_remove(request: HttpRequest, event_id: int) -> HttpResponse:
 @login_required
 def group_works(request: HttpRequest, group_id: int) -> HttpResponse:
     """The group's productivity before and during membership, and its collaboration."""
-    group = get_for_user_or_404(
-        request.user,
-        Group.objects.select_related("program"),
-        see="programs.see_group",
-        need="programs.see_group_content",
-        pk=group_id,
-    )
+    group = group_for_content(request.user, group_id)
     window = selectors.Window.from_query(request.GET)
     data = selectors.group_scholarship(group=group, window=window)
     return render(
