@@ -6,11 +6,8 @@ from typing import Any
 
 from django import forms
 
+from peermentor.core.widgets import DateInput
 from peermentor.goals.models import CurriculumTopic, Goal, Milestone, Resource
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class GoalForm(forms.ModelForm[Goal]):

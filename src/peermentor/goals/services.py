@@ -25,7 +25,8 @@ from peermentor.goals.starter_topics import STARTER_TOPICS
 from peermentor.goals.uploads import check_upload
 from peermentor.meetings import services as meetings
 from peermentor.meetings.models import AgendaItem, Meeting
-from peermentor.programs.models import Group, Membership, Program
+from peermentor.programs.models import Group, Program
+from peermentor.programs.selectors import is_current_member
 
 
 class GoalError(Exception):
@@ -33,7 +34,7 @@ class GoalError(Exception):
 
 
 def _require_member(group: Group, user: User) -> None:
-    if not Membership.objects.filter(group=group, user=user, left_on__isnull=True).exists():
+    if not is_current_member(group=group, user=user):
         raise GoalError("Only the group's members can do this.")
 
 

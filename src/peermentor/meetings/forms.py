@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from peermentor.accounts.models import User
+from peermentor.core.widgets import DateInput, TimeInput
 from peermentor.meetings.models import ActionItem, AgendaItem, AvailabilityPoll, Meeting
 from peermentor.meetings.slots import earliest_instant
 
@@ -26,18 +27,6 @@ WEEKDAY_CHOICES = [
         )
     ],
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
 
 
 def local_instant(day: dt.date, wall: dt.time, zone_name: str) -> dt.datetime:

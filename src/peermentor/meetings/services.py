@@ -31,7 +31,8 @@ from peermentor.meetings.models import (
     PollOption,
     Vote,
 )
-from peermentor.programs.models import Group, Membership
+from peermentor.programs.models import Group
+from peermentor.programs.selectors import current_member_ids, is_current_member
 
 MAX_POLL_OPTIONS = 40
 MAX_SERIES_OCCURRENCES = 60
@@ -53,16 +54,8 @@ def _zone(name: str) -> ZoneInfo:
         ) from error
 
 
-def _current_member_ids(group: Group) -> set[int]:
-    return set(
-        Membership.objects.filter(group=group, left_on__isnull=True).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
 def _require_member(group: Group, user: User) -> None:
-    if user.pk not in _current_member_ids(group):
+    if not is_current_member(group=group, user=user):
         raise MeetingError("Only the group's members can do this.")
 
 
@@ -117,7 +110,7 @@ def poll_create(
             created_by=creator,
         )
         PollOption.objects.bulk_create([PollOption(poll=poll, starts_at=s) for s in starts])
-        poll.required_members.set([u for u in required if u.pk in _current_member_ids(group)])
+        poll.required_members.set([u for u in required if u.pk in current_member_ids(group=group)])
         audit_record(action="poll.created", actor=creator, target=poll, options=len(starts))
         transaction.on_commit(lambda: _schedule_poll_reminder(poll))
     return poll
@@ -153,7 +146,7 @@ def poll_vote(*, poll: AvailabilityPoll, user: User, answers: Mapping[int, str])
 def _note_if_everyone_answered(poll: AvailabilityPoll) -> None:
     if poll.everyone_answered_at is not None:
         return
-    members = _current_member_ids(poll.group)
+    members = current_member_ids(group=poll.group)
     voters = set(Vote.objects.filter(option__poll=poll).values_list("user_id", flat=True))
     if members <= voters:
         poll.everyone_answered_at = timezone.now()
@@ -382,7 +375,7 @@ def meeting_swap_roles(
     *, meeting: Meeting, actor: User, facilitator: User | None, timekeeper: User | None
 ) -> Meeting:
     """Members swap who facilitates and who keeps time."""
-    members = _current_member_ids(meeting.group)
+    members = current_member_ids(group=meeting.group)
     for person in (facilitator, timekeeper):
         if person is not None and person.pk not in members:
             raise MeetingError(f"{person} is not a member of this group.")
@@ -558,7 +551,7 @@ def action_item_add(
     actor: User,
 ) -> ActionItem:
     """Record a commitment; it returns at each meeting until it is done."""
-    members = _current_member_ids(group)
+    members = current_member_ids(group=group)
     if actor.pk not in members:
         raise MeetingError("Only the group's members can do this.")
     if owner.pk not in members:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from peermentor.core.widgets import DateInput
 from peermentor.programs.models import (
     TIME_ZONE_CHOICES,
     Charter,
@@ -16,10 +17,6 @@ from peermentor.programs.models import (
     MemberRole,
     Program,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ProgramForm(forms.ModelForm[Program]):

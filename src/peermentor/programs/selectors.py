@@ -21,6 +21,20 @@ from peermentor.programs.models import (
 _CURRENT = Q(memberships__left_on__isnull=True)
 
 
+def is_current_member(*, group: Group, user: User) -> bool:
+    """Whether the person is in the group now."""
+    return Membership.objects.filter(group=group, user=user, left_on__isnull=True).exists()
+
+
+def current_member_ids(*, group: Group) -> set[int]:
+    """The ids of the group's current members."""
+    return set(
+        Membership.objects.filter(group=group, left_on__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 def memberships_current_for_user(*, user: User) -> QuerySet[Membership]:
     """The person's current memberships, with group and program."""
     return (

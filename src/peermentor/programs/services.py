@@ -26,6 +26,7 @@ from peermentor.programs.models import (
     Program,
     ProgramRole,
 )
+from peermentor.programs.selectors import is_current_member
 
 INVITATION_SALT = "peermentor.programs.invitation"
 GROUP_ROLES = {Invitation.Role.MEMBER, Invitation.Role.SENIOR_MENTOR}
@@ -295,7 +296,7 @@ CHARTER_FIELDS = (
 
 
 def _require_member(group: Group, user: User) -> None:
-    if not Membership.objects.filter(group=group, user=user, left_on__isnull=True).exists():
+    if not is_current_member(group=group, user=user):
         raise ProgramError("Only the group's members decide its charter.")
 
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from peermentor.core.widgets import DateInput
 from peermentor.scholarship.models import CareerEvent
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class WorksFileForm(forms.Form):

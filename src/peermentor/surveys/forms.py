@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from peermentor.core.widgets import DateInput
 from peermentor.programs.models import Group, Program
 from peermentor.surveys import column_mapping
 from peermentor.surveys.models import Instrument, Question, Section, Wave
@@ -14,10 +15,6 @@ from peermentor.surveys.records import CHOICE_TYPES, QuestionRecord
 KEY_HELP = "Lower-case letters, digits and _, starting with a letter."
 CHOICES_HELP = "One choice per line, as code=label, e.g. 1=Strongly disagree."
 MAX_UPLOAD = 20 * 1024 * 1024
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def parse_choices(text: str) -> list[list[str]]:
