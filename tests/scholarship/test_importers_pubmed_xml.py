@@ -190,3 +190,14 @@ def test_any_text_reads_or_raises_work_file_error(text: str) -> None:
 def test_any_bytes_read_or_raise_work_file_error(data: bytes) -> None:
     with contextlib.suppress(WorkFileError):
         pubmed_xml.read(data, filename="fuzz.xml")
+
+
+def test_a_day_written_with_a_superscript_digit_is_ignored_not_a_crash() -> None:
+    article = (
+        "<PubmedArticle><MedlineCitation><PMID>77</PMID><Article><Journal><JournalIssue>"
+        "<PubDate><Year>2010</Year><Month>Mar</Month><Day>²</Day></PubDate></JournalIssue>"
+        "<Title>J Test</Title></Journal><ArticleTitle>Superscript day</ArticleTitle>"
+        "</Article></MedlineCitation></PubmedArticle>"
+    )
+    [record] = pubmed_xml.read(article_set(article), filename="day.xml").records
+    assert (record.year, record.date) == (2010, "2010-03")

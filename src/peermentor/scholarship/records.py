@@ -209,7 +209,7 @@ def parse_month(text: str | int | None) -> int | None:
     if isinstance(text, int):
         return text if 1 <= text <= 12 else None
     value = clean_text(text).lower()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         number = int(value)
         return number if 1 <= number <= 12 else None
     return _MONTHS.get(value[:3])
@@ -234,7 +234,8 @@ def as_int(text: str | int | None) -> int | None:
     if isinstance(text, int) and not isinstance(text, bool):
         return text
     value = clean_text(text if isinstance(text, str) else None)
-    return int(value) if value.isdigit() and len(value) <= 4 else None
+    # ASCII only: "²" passes isdigit() but int() refuses it.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 4 else None
 
 
 def split_name(text: str) -> tuple[str, str]:

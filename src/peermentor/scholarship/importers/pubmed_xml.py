@@ -18,6 +18,7 @@ from peermentor.scholarship.records import (
     AuthorRecord,
     ReadResult,
     WorkRecord,
+    as_int,
     doi_or_warn,
     iso_date,
     orcid_or_warn,
@@ -200,7 +201,7 @@ def _pub_date(node: etree._Element | None) -> tuple[int | None, str | None]:
     year = parse_year(year_text) or parse_year(_text(parts.get("MedlineDate")))
     month = parse_month(_text(parts.get("Month"))) if year_text else None
     day_text = _text(parts.get("Day"))
-    day = int(day_text) if day_text.isdigit() and len(day_text) <= 2 else None
+    day = as_int(day_text) if len(day_text) <= 2 else None
     return year, iso_date(year, month, day)
 
 
