@@ -7,8 +7,6 @@ saying who may see it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -19,27 +17,20 @@ from peermentor.goals import services as goal_services
 from peermentor.meetings import services as meeting_services
 from peermentor.programs import services
 from peermentor.programs.forms import DEFAULT_CHARTER
+from tests.access_routes_enrolment import ROUTES as ENROLMENT_ROUTES
+from tests.access_routes_qualitative import ROUTES as QUALITATIVE_ROUTES
+from tests.access_routes_reports import ROUTES as REPORT_ROUTES
+from tests.access_support import (
+    FORBIDDEN,
+    GROUP_A_MEMBERS,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Route,
+    expect,
+)
 from tests.conftest import PERSONAS, World, client_for
-
-OK, REDIRECT, FORBIDDEN, NOT_FOUND, LOGIN = 200, 302, 403, 404, "login"
-GROUP_A_MEMBERS = ("member", "other_member", "senior")
-
-
-@dataclass
-class Route:
-    """How to call one URL, and what each persona must get back."""
-
-    kwargs: Callable[[World], dict[str, Any]]
-    expected: dict[str, int | str]
-    method: str = "get"
-    data: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
-
-
-def _expect(default: int | str, **by_persona: int | str) -> dict[str, int | str]:
-    expected: dict[str, int | str] = {persona: default for persona in PERSONAS}
-    expected["anonymous"] = LOGIN
-    expected.update(by_persona)
-    return expected
 
 
 def _group_a(world: World) -> dict[str, Any]:
@@ -252,52 +243,55 @@ def _survey_token(world: World) -> dict[str, Any]:
 
 _MEMBERS_ONLY = {p: OK for p in GROUP_A_MEMBERS}
 _MEMBERS_REDIRECT = {p: REDIRECT for p in GROUP_A_MEMBERS}
-_GROUP_PAGE = _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)
-_GROUP_POST = _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_REDIRECT)
-_MEETING_PAGE = _expect(NOT_FOUND, **_MEMBERS_ONLY)
-_MEETING_POST = _expect(NOT_FOUND, **_MEMBERS_REDIRECT)
-_OWNER_POST = _expect(NOT_FOUND, member=REDIRECT, other_member=FORBIDDEN, senior=FORBIDDEN)
-_TOPIC_MANAGE = _expect(FORBIDDEN, director=OK, other_director=NOT_FOUND, admin=NOT_FOUND)
-_DIRECTOR_ONLY = _expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
+_GROUP_PAGE = expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)
+_GROUP_POST = expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_REDIRECT)
+_MEETING_PAGE = expect(NOT_FOUND, **_MEMBERS_ONLY)
+_MEETING_POST = expect(NOT_FOUND, **_MEMBERS_REDIRECT)
+_OWNER_POST = expect(NOT_FOUND, member=REDIRECT, other_member=FORBIDDEN, senior=FORBIDDEN)
+_TOPIC_MANAGE = expect(FORBIDDEN, director=OK, other_director=NOT_FOUND, admin=NOT_FOUND)
+_DIRECTOR_ONLY = expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
+
+# The tables of newer areas live in their own modules; list each one here.
+AREA_TABLES: list[dict[str, Route]] = [ENROLMENT_ROUTES, QUALITATIVE_ROUTES, REPORT_ROUTES]
 
 MATRIX: dict[str, Route] = {
-    "home": Route(lambda w: {}, _expect(OK)),
+    "home": Route(lambda w: {}, expect(OK)),
     "health": Route(lambda w: {}, {p: OK for p in PERSONAS}),
-    "profile": Route(lambda w: {}, _expect(OK)),
+    "profile": Route(lambda w: {}, expect(OK)),
     "program_create": Route(
-        lambda w: {}, _expect(FORBIDDEN, director=OK, other_director=OK, admin=OK)
+        lambda w: {}, expect(FORBIDDEN, director=OK, other_director=OK, admin=OK)
     ),
     "program_detail": Route(
-        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+        lambda w: {"slug": w.program.slug}, expect(NOT_FOUND, director=OK, evaluator=OK)
     ),
     "group_create": Route(lambda w: {"slug": w.program.slug}, _DIRECTOR_ONLY),
     "invitation_create": Route(lambda w: {"slug": w.program.slug}, _DIRECTOR_ONLY),
     "invitation_revoke": Route(
         _open_invitation, {**_DIRECTOR_ONLY, "director": REDIRECT}, method="post"
     ),
-    "group_detail": Route(_group_a, _expect(NOT_FOUND, director=OK, **_MEMBERS_ONLY)),
-    "charter": Route(_group_a, _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)),
-    "charter_propose": Route(_group_a, _expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)),
+    "group_detail": Route(_group_a, expect(NOT_FOUND, director=OK, **_MEMBERS_ONLY)),
+    "charter": Route(_group_a, expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)),
+    "charter_propose": Route(_group_a, expect(NOT_FOUND, director=FORBIDDEN, **_MEMBERS_ONLY)),
     "charter_decide": Route(
         _open_proposal,
-        _expect(NOT_FOUND, director=FORBIDDEN, **{p: REDIRECT for p in GROUP_A_MEMBERS}),
+        expect(NOT_FOUND, director=FORBIDDEN, **{p: REDIRECT for p in GROUP_A_MEMBERS}),
         method="post",
         data=lambda w: {"decision": "approve"},
     ),
     "charter_withdraw": Route(
         _open_proposal,
-        _expect(NOT_FOUND, director=FORBIDDEN, **{p: REDIRECT for p in GROUP_A_MEMBERS}),
+        expect(NOT_FOUND, director=FORBIDDEN, **{p: REDIRECT for p in GROUP_A_MEMBERS}),
         method="post",
     ),
     "membership_role": Route(
         _other_membership,
-        _expect(NOT_FOUND, director=REDIRECT, **{p: FORBIDDEN for p in GROUP_A_MEMBERS}),
+        expect(NOT_FOUND, director=REDIRECT, **{p: FORBIDDEN for p in GROUP_A_MEMBERS}),
         method="post",
         data=lambda w: {"role": "senior_mentor"},
     ),
     "membership_end": Route(
         _other_membership,
-        _expect(NOT_FOUND, director=OK, **{p: FORBIDDEN for p in GROUP_A_MEMBERS}),
+        expect(NOT_FOUND, director=OK, **{p: FORBIDDEN for p in GROUP_A_MEMBERS}),
     ),
     "invitation_accept": Route(_invitation_token, {p: OK for p in PERSONAS}),
     # Meetings: group-private. Lists of a group answer 403 to its director, who may see the
@@ -335,14 +329,14 @@ MATRIX: dict[str, Route] = {
     "poll_vote": Route(_poll, _MEETING_POST, method="post", data=_poll_answers),
     "poll_busy": Route(_poll, _MEETING_POST, method="post"),
     "poll_finalise": Route(_poll, _MEETING_POST, method="post"),
-    "calendar_settings": Route(lambda w: {}, _expect(OK)),
+    "calendar_settings": Route(lambda w: {}, expect(OK)),
     # Goals: a goal shared with group A. Its members see it; only its owner changes it.
-    "goal_list": Route(lambda w: {}, _expect(OK)),
-    "goal_create": Route(lambda w: {}, _expect(REDIRECT, outsider=OK, **_MEMBERS_ONLY)),
-    "development_plan": Route(lambda w: {"fmt": "md"}, _expect(OK)),
+    "goal_list": Route(lambda w: {}, expect(OK)),
+    "goal_create": Route(lambda w: {}, expect(REDIRECT, outsider=OK, **_MEMBERS_ONLY)),
+    "development_plan": Route(lambda w: {"fmt": "md"}, expect(OK)),
     "goal_detail": Route(_shared_goal, _MEETING_PAGE),
     "goal_edit": Route(
-        _shared_goal, _expect(NOT_FOUND, member=OK, other_member=FORBIDDEN, senior=FORBIDDEN)
+        _shared_goal, expect(NOT_FOUND, member=OK, other_member=FORBIDDEN, senior=FORBIDDEN)
     ),
     "goal_checkin": Route(
         _shared_goal, _OWNER_POST, method="post", data=lambda w: {"goal-1-progress": "50"}
@@ -359,7 +353,7 @@ MATRIX: dict[str, Route] = {
     "resource_remove": Route(_resource, _OWNER_POST, method="post"),
     # The topic library: everyone taking part in the program reads it; directors manage it.
     "topic_library": Route(
-        lambda w: {"slug": w.program.slug}, _expect(OK, other_director=NOT_FOUND, admin=NOT_FOUND)
+        lambda w: {"slug": w.program.slug}, expect(OK, other_director=NOT_FOUND, admin=NOT_FOUND)
     ),
     "topic_create": Route(lambda w: {"slug": w.program.slug}, _TOPIC_MANAGE),
     "topics_starter": Route(
@@ -367,83 +361,86 @@ MATRIX: dict[str, Route] = {
     ),
     "topic_edit": Route(lambda w: {"topic_id": _topic(w).pk}, _TOPIC_MANAGE),
     # Works: my own works and claims; a group's figures for its members; aggregates for staff.
-    "works_mine": Route(lambda w: {}, _expect(OK)),
-    "works_import": Route(lambda w: {}, _expect(REDIRECT), method="post"),
-    "claims": Route(lambda w: {}, _expect(OK)),
-    "career_add": Route(lambda w: {}, _expect(REDIRECT), method="post"),
+    "works_mine": Route(lambda w: {}, expect(OK)),
+    "works_import": Route(lambda w: {}, expect(REDIRECT), method="post"),
+    "claims": Route(lambda w: {}, expect(OK)),
+    "career_add": Route(lambda w: {}, expect(REDIRECT), method="post"),
     "claim_decide": Route(
         _pending_claim,
-        _expect(NOT_FOUND, member=REDIRECT),
+        expect(NOT_FOUND, member=REDIRECT),
         method="post",
         data=lambda w: {"decision": "mine"},
     ),
-    "career_remove": Route(_career_event, _expect(NOT_FOUND, member=REDIRECT), method="post"),
+    "career_remove": Route(_career_event, expect(NOT_FOUND, member=REDIRECT), method="post"),
     "group_works": Route(_group_a, _GROUP_PAGE),
     "program_productivity": Route(
-        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+        lambda w: {"slug": w.program.slug}, expect(NOT_FOUND, director=OK, evaluator=OK)
     ),
     "program_figures": Route(
-        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+        lambda w: {"slug": w.program.slug}, expect(NOT_FOUND, director=OK, evaluator=OK)
     ),
     # The secret token is the credential: whoever holds it gets the owner's feed.
     "calendar_feed": Route(_feed, {p: OK for p in PERSONAS}),
     # Surveys: directors manage instruments and waves and see counts; the program's evaluators
     # read pseudonymised answers; a personal link (the token is the credential) answers once.
     "program_surveys": Route(
-        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+        lambda w: {"slug": w.program.slug}, expect(NOT_FOUND, director=OK, evaluator=OK)
     ),
     "instrument_create_default": Route(
         lambda w: {"slug": w.program.slug},
-        _expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
+        expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
         method="post",
     ),
     "wave_create": Route(
-        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
+        lambda w: {"slug": w.program.slug}, expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
     ),
     "survey_import": Route(
-        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+        lambda w: {"slug": w.program.slug}, expect(NOT_FOUND, director=OK, evaluator=OK)
     ),
     "survey_import_map": Route(
-        lambda w: {"slug": w.program.slug}, _expect(NOT_FOUND, director=OK, evaluator=OK)
+        lambda w: {"slug": w.program.slug}, expect(NOT_FOUND, director=OK, evaluator=OK)
     ),
-    "instrument_detail": Route(_survey_instrument, _expect(NOT_FOUND, director=OK, evaluator=OK)),
+    "instrument_detail": Route(_survey_instrument, expect(NOT_FOUND, director=OK, evaluator=OK)),
     "instrument_question_add": Route(
         _survey_instrument,
-        _expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
+        expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
         method="post",
         data=lambda w: {"key": "extra", "type": "open_text", "label": "Anything else?"},
     ),
     "instrument_questions_import": Route(
         _survey_instrument,
-        _expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
+        expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
         method="post",
     ),
     "instrument_question_edit": Route(
-        _survey_question, _expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
+        _survey_question, expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
     ),
     "instrument_question_move": Route(
         _survey_question,
-        _expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
+        expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
         method="post",
         data=lambda w: {"direction": "down"},
     ),
-    "wave_detail": Route(_survey_wave_kwargs, _expect(NOT_FOUND, director=OK, evaluator=OK)),
+    "wave_detail": Route(_survey_wave_kwargs, expect(NOT_FOUND, director=OK, evaluator=OK)),
     "wave_remind": Route(
         _survey_wave_kwargs,
-        _expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
+        expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN),
         method="post",
     ),
-    "wave_answers": Route(
-        _survey_wave_kwargs, _expect(NOT_FOUND, director=FORBIDDEN, evaluator=OK)
-    ),
+    "wave_answers": Route(_survey_wave_kwargs, expect(NOT_FOUND, director=FORBIDDEN, evaluator=OK)),
     "wave_answers_export": Route(
         lambda w: {**_survey_wave_kwargs(w), "fmt": "csv"},
-        _expect(NOT_FOUND, director=FORBIDDEN, evaluator=OK),
+        expect(NOT_FOUND, director=FORBIDDEN, evaluator=OK),
     ),
-    "surveys_to_answer": Route(lambda w: {}, _expect(OK)),
+    "surveys_to_answer": Route(lambda w: {}, expect(OK)),
     "survey_answer": Route(_survey_token, {p: OK for p in PERSONAS}),
     "survey_thanks": Route(lambda w: {}, {p: OK for p in PERSONAS}),
 }
+
+
+for _area in AREA_TABLES:
+    assert not set(_area) & set(MATRIX), f"routes listed twice: {set(_area) & set(MATRIX)}"
+    MATRIX.update(_area)
 
 
 def _project_url_names() -> set[str]:

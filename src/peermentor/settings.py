@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "peermentor.scholarship",
     "peermentor.surveys",
     "peermentor.qualitative",
+    "peermentor.enrolment",
     "peermentor.reports",
     "peermentor.demo",
     "django.contrib.admin",

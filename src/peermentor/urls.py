@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("peermentor.goals.urls")),
     path("", include("peermentor.scholarship.urls")),
     path("", include("peermentor.surveys.urls")),
+    path("", include("peermentor.qualitative.urls")),
+    path("", include("peermentor.enrolment.urls")),
     path("", include("peermentor.programs.urls")),
 ]
 

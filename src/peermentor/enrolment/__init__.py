@@ -1,0 +1,1 @@
+"""Open enrolment: calls for participation, intake, waitlist, cohorts and group formation."""

@@ -1,0 +1,10 @@
+"""Application configuration for enrolment."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class EnrolmentConfig(AppConfig):
+    name = "peermentor.enrolment"
+    verbose_name = "Enrolment"
