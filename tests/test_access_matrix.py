@@ -17,7 +17,9 @@ from peermentor.goals import services as goal_services
 from peermentor.meetings import services as meeting_services
 from peermentor.programs import services
 from peermentor.programs.forms import DEFAULT_CHARTER
+from tests.access_routes_analysis import ROUTES as ANALYSIS_ROUTES
 from tests.access_routes_enrolment import ROUTES as ENROLMENT_ROUTES
+from tests.access_routes_exchange import ROUTES as EXCHANGE_ROUTES
 from tests.access_routes_qualitative import ROUTES as QUALITATIVE_ROUTES
 from tests.access_routes_reports import ROUTES as REPORT_ROUTES
 from tests.access_support import (
@@ -252,7 +254,13 @@ _TOPIC_MANAGE = expect(FORBIDDEN, director=OK, other_director=NOT_FOUND, admin=N
 _DIRECTOR_ONLY = expect(NOT_FOUND, director=OK, evaluator=FORBIDDEN)
 
 # The tables of newer areas live in their own modules; list each one here.
-AREA_TABLES: list[dict[str, Route]] = [ENROLMENT_ROUTES, QUALITATIVE_ROUTES, REPORT_ROUTES]
+AREA_TABLES: list[dict[str, Route]] = [
+    ENROLMENT_ROUTES,
+    QUALITATIVE_ROUTES,
+    ANALYSIS_ROUTES,
+    EXCHANGE_ROUTES,
+    REPORT_ROUTES,
+]
 
 MATRIX: dict[str, Route] = {
     "home": Route(lambda w: {}, expect(OK)),
