@@ -171,7 +171,8 @@ class Source(models.Model):
     group = models.ForeignKey(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    respondent = models.CharField(max_length=40, blank=True)  # "R01": never a name
+    # "R01" (a wave's respondent code), or the case name of an imported project: never a name.
+    respondent = models.CharField(max_length=200, blank=True)
     name = models.CharField(max_length=300)
     text = models.TextField()
     # Respondent variables (REFI-QDA case variables), name → value as text.
@@ -223,8 +224,10 @@ class Memo(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memos")
     guid = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Who wrote it, as a member of the workbench: an evaluator's coder identity (see
+    # ``services.coder_for``) or a person named in an imported project.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        Coder, null=True, blank=True, on_delete=models.SET_NULL, related_name="memos"
     )
     title = models.CharField(max_length=200)
     text = models.TextField()
@@ -278,7 +281,7 @@ class Exemplar(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
     # The quoted words, copied from the pseudonymised source when chosen.
     quote = models.TextField()
-    respondent = models.CharField(max_length=40, blank=True)
+    respondent = models.CharField(max_length=200, blank=True)
     published = models.BooleanField(default=False)
     chosen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
