@@ -18,6 +18,7 @@ from peermentor.meetings import services as meeting_services
 from peermentor.programs import services
 from peermentor.programs.forms import DEFAULT_CHARTER
 from tests.access_routes_analysis import ROUTES as ANALYSIS_ROUTES
+from tests.access_routes_api import ROUTES as API_ROUTES
 from tests.access_routes_enrolment import ROUTES as ENROLMENT_ROUTES
 from tests.access_routes_exchange import ROUTES as EXCHANGE_ROUTES
 from tests.access_routes_qualitative import ROUTES as QUALITATIVE_ROUTES
@@ -260,6 +261,7 @@ AREA_TABLES: list[dict[str, Route]] = [
     ANALYSIS_ROUTES,
     EXCHANGE_ROUTES,
     REPORT_ROUTES,
+    API_ROUTES,
 ]
 
 MATRIX: dict[str, Route] = {

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "peermentor.qualitative",
     "peermentor.enrolment",
     "peermentor.reports",
+    "peermentor.api",
     "peermentor.demo",
     "django.contrib.admin",
     "django.contrib.auth",

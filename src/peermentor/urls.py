@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("peermentor.accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.health, name="health"),
+    path("api/", include("peermentor.api.urls")),
     path("", include("peermentor.reports.urls")),
     path("", include("peermentor.meetings.urls")),
     path("", include("peermentor.goals.urls")),

@@ -1,0 +1,1 @@
+"""The versioned REST API (Django Ninja) with its OpenAPI description."""
