@@ -21,6 +21,7 @@ from tests.access_routes_analysis import ROUTES as ANALYSIS_ROUTES
 from tests.access_routes_api import ROUTES as API_ROUTES
 from tests.access_routes_enrolment import ROUTES as ENROLMENT_ROUTES
 from tests.access_routes_exchange import ROUTES as EXCHANGE_ROUTES
+from tests.access_routes_ops import ROUTES as OPS_ROUTES
 from tests.access_routes_qualitative import ROUTES as QUALITATIVE_ROUTES
 from tests.access_routes_reports import ROUTES as REPORT_ROUTES
 from tests.access_support import (
@@ -262,6 +263,7 @@ AREA_TABLES: list[dict[str, Route]] = [
     EXCHANGE_ROUTES,
     REPORT_ROUTES,
     API_ROUTES,
+    OPS_ROUTES,
 ]
 
 MATRIX: dict[str, Route] = {
