@@ -22,6 +22,7 @@ from tests.access_routes_api import ROUTES as API_ROUTES
 from tests.access_routes_enrolment import ROUTES as ENROLMENT_ROUTES
 from tests.access_routes_exchange import ROUTES as EXCHANGE_ROUTES
 from tests.access_routes_ops import ROUTES as OPS_ROUTES
+from tests.access_routes_privacy import ROUTES as PRIVACY_ROUTES
 from tests.access_routes_qualitative import ROUTES as QUALITATIVE_ROUTES
 from tests.access_routes_reports import ROUTES as REPORT_ROUTES
 from tests.access_support import (
@@ -264,6 +265,7 @@ AREA_TABLES: list[dict[str, Route]] = [
     REPORT_ROUTES,
     API_ROUTES,
     OPS_ROUTES,
+    PRIVACY_ROUTES,
 ]
 
 MATRIX: dict[str, Route] = {
