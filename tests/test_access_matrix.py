@@ -480,6 +480,13 @@ def test_every_project_url_is_in_the_matrix() -> None:
     assert not missing, f"Add these URLs to the access matrix: {sorted(missing)}"
     stale = set(MATRIX) - _project_url_names()
     assert not stale, f"These matrix entries name no URL any more: {sorted(stale)}"
+    # API operations are served by Ninja's views: list them from the OpenAPI description.
+    from peermentor.api.v1 import api
+    from tests.access_routes_api import API_OPERATIONS
+
+    paths = api.get_openapi_schema()["paths"]
+    operations = {(method.upper(), path) for path, ops in paths.items() for method in ops}
+    assert operations == set(API_OPERATIONS), "Match tests/access_routes_api.API_OPERATIONS"
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

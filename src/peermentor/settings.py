@@ -68,12 +68,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "peermentor.core.middleware.RequestIdMiddleware",
+    "peermentor.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "peermentor.accounts.sessions.AbsoluteSessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -108,13 +111,15 @@ TEMPLATES = [
 DATABASES = {
     "default": env.dj_db_url("DATABASE_URL", f"sqlite:///{DATA_DIR / 'peermentor.sqlite3'}")
 }
+# How long a request waits for another one's write before answering 503 (operations).
+_SQLITE_BUSY_SECONDS = env.int("PEERMENTOR_SQLITE_BUSY_SECONDS", 20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": _SQLITE_BUSY_SECONDS,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; "
-            "PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={_SQLITE_BUSY_SECONDS * 1000}; PRAGMA foreign_keys=ON;"
         ),
     }
 else:
@@ -185,6 +190,8 @@ if saml := env.str("PEERMENTOR_SAML_PROVIDERS", ""):
 # --- Sessions: end after idle time and after an absolute lifetime.
 SESSION_COOKIE_AGE = env.int("PEERMENTOR_SESSION_IDLE_SECONDS", 60 * 60 * 8)
 SESSION_SAVE_EVERY_REQUEST = True
+# Signed out this long after signing in, however active (0: no absolute limit).
+PEERMENTOR_SESSION_ABSOLUTE_SECONDS = env.int("PEERMENTOR_SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -232,6 +239,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Invitations
 PEERMENTOR_INVITATION_DAYS = env.int("PEERMENTOR_INVITATION_DAYS", 14)
 
+# --- Retention: notes of a group closed this many days ago are purged (0: never).
+PEERMENTOR_CLOSED_GROUP_RETENTION_DAYS = env.int("PEERMENTOR_CLOSED_GROUP_RETENTION_DAYS", 365)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -251,10 +261,11 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Logging (operations): JSON lines on standard error, each with the request id; secret
+# link arguments and query strings are never logged. See peermentor.core.logs.
+from peermentor.core.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", "INFO"), fmt=env.str("PEERMENTOR_LOG_FORMAT", "json")
+)
+# --- End of logging.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("peermentor.accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.health, name="health"),
+    path("readyz", core_views.readiness, name="readiness"),
     path("api/", include("peermentor.api.urls")),
     path("", include("peermentor.reports.urls")),
     path("", include("peermentor.meetings.urls")),

@@ -146,7 +146,7 @@ def test_director_sees_counts_only_and_small_groups_are_suppressed(world: World)
     assert all(row.suppressed for row in rows), "fewer than five people: nothing shown"
     page = client_for(world.director).get(reverse("program_figures", args=["psych"]))
     assert "Submit a paper" not in page.content.decode()
-    assert "Fewer than 5 people" in page.content.decode()
+    assert "fewer than 5 members" in page.content.decode()
 
 
 def test_counts_show_once_five_people_have_goals(world: World) -> None:

@@ -8,3 +8,6 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "peermentor.api"
     verbose_name = "REST API"
+
+    def ready(self) -> None:
+        from peermentor.api import policy  # noqa: F401 - registers the rules

@@ -9,8 +9,10 @@ from django.db import transaction
 
 from peermentor.accounts.models import Profile, User
 from peermentor.accounts.services import user_create
+from peermentor.demo.enrolment import load_enrolment
 from peermentor.demo.goals import load_curriculum, load_first_year_plan, load_goal_history
 from peermentor.demo.meetings import load_meeting_history, load_recent_activity
+from peermentor.demo.qualitative import load_coding
 from peermentor.demo.surveys import load_surveys
 from peermentor.demo.works import load_works
 from peermentor.programs import services as programs
@@ -187,7 +189,13 @@ def load_demo() -> Program:
     load_recent_activity(third, third_members, with_poll=False)
     load_curriculum(program, director, third, third_members[0])
     load_first_year_plan(first[0], first[1][0])
-    load_surveys(program, director, first[0], [second[0], third])
+    close_out, _recent = load_surveys(program, director, first[0], [second[0], third])
+    second_coder = _staff("coder@example.org", "Sam Coder (demo)")
+    programs.program_role_grant(
+        program=program, user=second_coder, role=ProgramRole.Role.EVALUATOR, actor=director
+    )
+    load_coding(program, close_out, evaluator, second_coder)
+    load_enrolment(program, director)
     return program
 
 

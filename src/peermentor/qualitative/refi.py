@@ -54,6 +54,7 @@ _READ_ERRORS = (
     OSError,
     NotImplementedError,
     RuntimeError,
+    ValueError,  # zipfile: "negative seek value" for a member header offset before the start
 )
 
 

@@ -8,3 +8,6 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "peermentor.reports"
     verbose_name = "Reports and dashboards"
+
+    def ready(self) -> None:
+        from peermentor.reports import policy  # noqa: F401 -- registers the rules

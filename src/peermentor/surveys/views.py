@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from peermentor.core.audit import audit_record
 from peermentor.core.authorization import allowed, get_for_user_or_404
 from peermentor.core.spreadsheets import write_csv, write_xlsx
 from peermentor.programs.models import Program
@@ -290,6 +291,7 @@ def wave_remind(request: HttpRequest, wave_id: int) -> HttpResponse:
 def wave_answers(request: HttpRequest, wave_id: int) -> HttpResponse:
     """The answers of a wave by question, pseudonymised, for the program's evaluators."""
     wave = _wave(request, wave_id, need="surveys.see_answers")
+    audit_record(action="survey.answers_viewed", actor=request.user, target=wave, request=request)
     context = {
         "wave": wave,
         "program": wave.program,
@@ -304,6 +306,9 @@ def wave_answers_export(request: HttpRequest, wave_id: int, fmt: str) -> HttpRes
     if fmt not in ("csv", "xlsx"):
         raise Http404
     wave = _wave(request, wave_id, need="surveys.see_answers")
+    audit_record(
+        action="survey.answers_exported", actor=request.user, target=wave, request=request, fmt=fmt
+    )
     data = selectors.pseudonymised_answers(wave=wave)
     header = ["respondent", "group", *(q.key for q in data.questions)]
     rows = [

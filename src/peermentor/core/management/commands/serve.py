@@ -43,8 +43,6 @@ class Command(BaseCommand):
             f"{options['host']}:{options['port']}",
             "--workers",
             str(options["workers"]),
-            "--access-logfile",
-            "-",
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]

@@ -1,0 +1,47 @@
+"""Charts of the dashboards and the report that core.charts does not draw: a survival curve and
+simple bars. Pure module: no Django import; SVG text out, every number also shown in a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from peermentor.core.charts import PALETTE, grouped_bars, pyplot, to_svg
+from peermentor.reports.survival import Step
+
+
+def survival_curve(steps: Sequence[Step], *, unit_days: int = 365) -> str:
+    """The Kaplan–Meier curve of staying in a group, in years, with censored marks."""
+    plt = pyplot()
+    figure, axes = plt.subplots(figsize=(6.0, 3.0))
+    xs, ys = [0.0], [1.0]
+    for step in steps:
+        xs += [step.day / unit_days, step.day / unit_days]
+        ys += [ys[-1], step.staying]
+    if steps:
+        last = max(step.day for step in steps) / unit_days
+        xs.append(last)
+        ys.append(ys[-1])
+    axes.plot(xs, ys, color=PALETTE[0], linewidth=2, drawstyle="default")
+    marks = [(s.day / unit_days, s.staying) for s in steps if s.censored]
+    if marks:
+        axes.scatter(*zip(*marks, strict=True), marker="|", s=80, color=PALETTE[5], zorder=3)
+    axes.set_ylim(0, 1.05)
+    axes.set_xlabel("Years since joining")
+    axes.set_ylabel("Share still in the group")
+    axes.spines[["top", "right"]].set_visible(False)
+    return to_svg(figure)
+
+
+def bars(labels: Sequence[str], values: Sequence[float], *, ylabel: str) -> str:
+    """One series of bars (meetings per year, attendance per year)."""
+    return grouped_bars(list(labels), {ylabel: list(values)}, ylabel=ylabel)
+
+
+def before_during(labels: Sequence[str], before: Sequence[float], during: Sequence[float]) -> str:
+    """Before and during side by side for each label (hatched, not colour alone)."""
+    return grouped_bars(
+        list(labels),
+        {"Before joining": list(before), "During membership": list(during)},
+        ylabel="Works per person-year",
+    )

@@ -1,0 +1,148 @@
+"""The member's home, the group dashboard and the program director's dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import World, client_for
+from tests.reports.conftest import add_groups as _more_groups
+from tests.reports.conftest import add_history
+
+
+def _dashboard(world: World) -> Any:
+    return client_for(world.director).get(reverse("program_figures", args=[world.program.slug]))
+
+
+def test_director_sees_aggregates_and_small_groups_are_suppressed(
+    history: World, figures_cache: Any
+) -> None:
+    _more_groups(history, 1, 6)
+    response = _dashboard(history)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Group A" in text
+    assert "Extra 0" in text
+    # Group A has three members: its attendance and ties are not shown.
+    assert "not shown" in text
+    assert "Kaplan–Meier" in text
+    assert 'alt="Survival curve' in text
+    # Nobody is named on the director's dashboard.
+    for person in (history.member, history.other_member, history.senior):
+        assert person.name not in text
+
+
+def test_a_program_of_fewer_than_five_people_shows_no_figures_yet(
+    history: World, figures_cache: Any
+) -> None:
+    text = _dashboard(history).content.decode()
+    assert "fewer than 5 members so far" in text
+    assert "Kaplan–Meier" not in text
+    assert "Rate ratio" not in text
+
+
+def test_director_dashboard_counts_meetings_attendance_and_retention(
+    history: World, figures_cache: Any
+) -> None:
+    from peermentor.reports.selectors import director_dashboard
+
+    _more_groups(history, 1, 6)
+    figures = director_dashboard(program=history.program, today=dt.date(2024, 1, 1))
+    assert sum(n for _, n in figures.held_by_year) == 4
+    assert figures.attendance.recorded == 12
+    assert figures.attendance.present == 8
+    extra = next(g for g in figures.groups if g.name == "Extra 0")
+    assert extra.current == 5
+    assert extra.attendance is None
+    assert figures.retention.members == 10
+    assert figures.retention.dropped == 1
+    assert figures.retention.steps[-1].left == 1
+
+
+@pytest.mark.parametrize("scale", [1, 4])
+def test_director_dashboard_queries_do_not_grow_with_the_data(
+    world: World, figures_cache: Any, django_assert_max_num_queries: Any, scale: int
+) -> None:
+    add_history(world, meetings=3 * scale)
+    _more_groups(world, 2 * scale, 5)
+    client = client_for(world.director)
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("program_figures", args=[world.program.slug])).status_code == 200
+
+
+def test_director_dashboard_is_cached_between_visits(
+    history: World, figures_cache: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(history.director)
+    url = reverse("program_figures", args=[history.program.slug])
+    client.get(url)
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("scale", [1, 5])
+def test_group_dashboard_queries_do_not_grow_with_the_data(
+    world: World, django_assert_max_num_queries: Any, scale: int
+) -> None:
+    add_history(world, meetings=3 * scale)
+    client = client_for(world.member)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("group_dashboard", args=[world.group.pk]))
+    assert response.status_code == 200
+
+
+def test_group_dashboard_shows_attendance_per_member_and_focus(history: World) -> None:
+    response = client_for(history.member).get(reverse("group_dashboard", args=[history.group.pk]))
+    text = response.content.decode()
+    assert history.other_member.name in text
+    assert "Personal check-in" in text
+    assert "Professional topic" in text
+    assert "<td>40</td><td>60</td>" in text  # personal: 4 × 10 planned, 4 × 15 actual
+    assert reverse("group_works", args=[history.group.pk]) in text
+
+
+def test_home_shows_the_next_meeting_agenda_and_recent_activity(world: World) -> None:
+    from peermentor.goals.models import Resource
+    from peermentor.meetings.models import AgendaItem, Meeting
+
+    soon = timezone.now() + dt.timedelta(days=3)
+    meeting = Meeting.objects.create(group=world.group, starts_at=soon, time_zone="UTC")
+    AgendaItem.objects.create(
+        group=world.group, meeting=meeting, title="Promotion dossiers", minutes=20
+    )
+    Meeting.objects.create(
+        group=world.group,
+        starts_at=timezone.now() - dt.timedelta(days=5),
+        time_zone="UTC",
+        status=Meeting.Status.HELD,
+    )
+    Resource.objects.create(
+        group=world.group,
+        kind="link",
+        title="Teaching award call",
+        url="https://example.org",
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+        posted_by=world.other_member,
+    )
+    text = client_for(world.member).get(reverse("home")).content.decode()
+    assert "Promotion dossiers" in text
+    assert "Meeting held" in text
+    assert "Resource posted" in text
+    assert "Teaching award call" in text
+    # Someone outside the group sees none of it.
+    other = client_for(world.outsider).get(reverse("home")).content.decode()
+    assert "Promotion dossiers" not in other
+    assert "Teaching award call" not in other
+
+
+@pytest.mark.parametrize("meetings", [1, 12])
+def test_home_queries_do_not_grow_with_the_data(
+    world: World, django_assert_max_num_queries: Any, meetings: int
+) -> None:
+    add_history(world, meetings=meetings)
+    with django_assert_max_num_queries(33):
+        assert client_for(world.member).get(reverse("home")).status_code == 200
