@@ -15,7 +15,16 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.access_support import FORBIDDEN, GROUP_A_MEMBERS, NOT_FOUND, OK, REDIRECT, Route, expect
+from tests.access_support import (
+    FORBIDDEN,
+    GROUP_A_MEMBERS,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Route,
+    expect,
+    survey_wave,
+)
 from tests.conftest import PERSONAS, World
 
 UNAUTHORIZED = 401
@@ -75,25 +84,7 @@ def _meeting(world: World) -> dict[str, Any]:
 
 
 def _wave(world: World) -> dict[str, Any]:
-    from peermentor.surveys import services
-    from peermentor.surveys.models import Wave
-
-    wave = Wave.objects.filter(program=world.program).first()
-    if wave is None:
-        today = timezone.localdate()
-        wave = services.wave_open(
-            program=world.program,
-            instrument=services.instrument_create_default(
-                program=world.program, actor=world.director
-            ),
-            actor=world.director,
-            title="Close-out",
-            kind="close_out",
-            mode="anonymous",
-            opens_on=today,
-            closes_on=today + dt.timedelta(days=14),
-            groups=[world.group],
-        )
+    wave = survey_wave(world)
     return {"wave_id": wave.pk}
 
 

@@ -6,10 +6,9 @@ pages of the surveys), everyone else gets a 404, and an anonymous visitor is sen
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from tests.access_support import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Route, expect
+from tests.access_support import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Route, expect, survey_wave
 from tests.conftest import World
 
 PAGE = expect(NOT_FOUND, director=FORBIDDEN, evaluator=OK)
@@ -73,27 +72,7 @@ def _segment(world: World) -> dict[str, Any]:
 
 
 def _wave(world: World) -> dict[str, Any]:
-    from django.utils import timezone
-
-    from peermentor.surveys import services as surveys
-    from peermentor.surveys.models import Wave
-
-    wave = Wave.objects.filter(program=world.program).first()
-    if wave is None:
-        today = timezone.localdate()
-        wave = surveys.wave_open(
-            program=world.program,
-            instrument=surveys.instrument_create_default(
-                program=world.program, actor=world.director
-            ),
-            actor=world.director,
-            title="Close-out",
-            kind="close_out",
-            mode="anonymous",
-            opens_on=today,
-            closes_on=today + dt.timedelta(days=14),
-            groups=[world.group],
-        )
+    wave = survey_wave(world)
     return {**_slug(world), "wave_id": wave.pk}
 
 

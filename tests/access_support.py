@@ -6,9 +6,12 @@ Each area of PeerMentor keeps its routes in a table of its own (`tests/access_ro
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils import timezone
 
 from tests.conftest import PERSONAS, World
 
@@ -31,3 +34,25 @@ def expect(default: int | str, **by_persona: int | str) -> dict[str, int | str]:
     expected["anonymous"] = LOGIN
     expected.update(by_persona)
     return expected
+
+
+def survey_wave(world: World) -> Any:
+    """The program's survey wave: an anonymous wave of the default instrument, open to group A."""
+    from peermentor.surveys import services as surveys
+    from peermentor.surveys.models import Wave
+
+    existing = Wave.objects.filter(program=world.program).first()
+    if existing:
+        return existing
+    today = timezone.localdate()
+    return surveys.wave_open(
+        program=world.program,
+        instrument=surveys.instrument_create_default(program=world.program, actor=world.director),
+        actor=world.director,
+        title="Close-out",
+        kind="close_out",
+        mode="anonymous",
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=14),
+        groups=[world.group],
+    )

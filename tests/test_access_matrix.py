@@ -34,6 +34,7 @@ from tests.access_support import (
     REDIRECT,
     Route,
     expect,
+    survey_wave,
 )
 from tests.conftest import PERSONAS, World, client_for
 
@@ -205,44 +206,22 @@ def _career_event(world: World) -> dict[str, Any]:
     return {"event_id": event.pk}
 
 
-# Surveys: an anonymous wave of the default instrument, open to group A.
-def _survey_wave(world: World) -> Any:
-    from peermentor.surveys import services as surveys
-    from peermentor.surveys.models import Wave
-
-    existing = Wave.objects.filter(program=world.program).first()
-    if existing:
-        return existing
-    today = timezone.localdate()
-    return surveys.wave_open(
-        program=world.program,
-        instrument=surveys.instrument_create_default(program=world.program, actor=world.director),
-        actor=world.director,
-        title="Close-out",
-        kind="close_out",
-        mode="anonymous",
-        opens_on=today,
-        closes_on=today + dt.timedelta(days=14),
-        groups=[world.group],
-    )
-
-
 def _survey_wave_kwargs(world: World) -> dict[str, Any]:
-    return {"wave_id": _survey_wave(world).pk}
+    return {"wave_id": survey_wave(world).pk}
 
 
 def _survey_instrument(world: World) -> dict[str, Any]:
-    return {"instrument_id": _survey_wave(world).instrument_id}
+    return {"instrument_id": survey_wave(world).instrument_id}
 
 
 def _survey_question(world: World) -> dict[str, Any]:
-    return {"question_id": _survey_wave(world).instrument.questions.first().pk}
+    return {"question_id": survey_wave(world).instrument.questions.first().pk}
 
 
 def _survey_token(world: World) -> dict[str, Any]:
     from peermentor.surveys import services as surveys
 
-    invitee = _survey_wave(world).invitees.get(user=world.member)
+    invitee = survey_wave(world).invitees.get(user=world.member)
     return {"token": surveys.invitee_token(invitee)}
 
 

@@ -13,9 +13,9 @@ import pytest
 from django.urls import reverse
 
 from peermentor.core.models import AuditEntry
-from tests.access_support import FORBIDDEN, NOT_FOUND, OK
+from tests.access_support import FORBIDDEN, NOT_FOUND, OK, survey_wave
 from tests.conftest import PASSWORD, PERSONAS, World, client_for
-from tests.test_access_matrix import MATRIX, _meeting_kwargs, _survey_wave
+from tests.test_access_matrix import MATRIX, _meeting_kwargs
 
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
 
@@ -44,7 +44,7 @@ def test_every_signed_in_page_is_not_stored(world: World) -> None:
 
 
 def test_exports_are_not_stored(world: World) -> None:
-    wave = _survey_wave(world)
+    wave = survey_wave(world)
     for fmt in ("csv", "xlsx"):
         response = client_for(world.evaluator).get(
             reverse("wave_answers_export", args=[wave.pk, fmt])
@@ -105,7 +105,7 @@ def test_refused_authorisations_are_audited(
 
 
 def test_reading_raw_answers_is_audited(world: World) -> None:
-    wave = _survey_wave(world)
+    wave = survey_wave(world)
     response = client_for(world.evaluator).get(reverse("wave_answers", args=[wave.pk]))
     assert response.status_code == OK
     entry = AuditEntry.objects.get(action="survey.answers_viewed")
@@ -114,7 +114,7 @@ def test_reading_raw_answers_is_audited(world: World) -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_exporting_answers_is_audited(world: World, fmt: str) -> None:
-    wave = _survey_wave(world)
+    wave = survey_wave(world)
     response = client_for(world.evaluator).get(reverse("wave_answers_export", args=[wave.pk, fmt]))
     assert response.status_code == OK
     entry = AuditEntry.objects.get(action="survey.answers_exported")
@@ -137,7 +137,7 @@ def test_workbench_exports_are_audited(world: World, route: str) -> None:
 
 
 def test_refused_exports_leave_no_export_entry(world: World) -> None:
-    wave = _survey_wave(world)
+    wave = survey_wave(world)
     client_for(world.director).get(reverse("wave_answers_export", args=[wave.pk, "csv"]))
     client_for(world.director).get(reverse("workbench_export_qdpx", args=[world.program.slug]))
     assert not _entries("survey.answers_exported")

@@ -228,14 +228,14 @@ def _extra_objects(world: World) -> None:
     from peermentor.goals.models import Goal, Milestone, Resource
     from peermentor.meetings.models import Meeting
     from peermentor.qualitative import services as workbench
+    from tests.access_support import survey_wave
     from tests.surveys.survey_fixtures import answer
-    from tests.test_access_matrix import _survey_wave
 
     Meeting.objects.filter(group=world.group).update(notes=MARKDOWN)
     Resource.objects.create(group=world.group, kind="link", title="Link", url="https://x.example")
     for goal in Goal.objects.all():
         Milestone.objects.get_or_create(goal=goal, title="m", defaults={"position": 1})
-    wave = _survey_wave(world)
+    wave = survey_wave(world)
     for persona in ("member", "other_member"):
         answer(wave, world.persona(persona), PAYLOAD)
     workbench.sources_bring_in(program=world.program, wave=wave, actor=world.evaluator)

@@ -22,6 +22,7 @@ from peermentor.qualitative import agreement_profiles
 from peermentor.qualitative.agreement import LEVELS, AgreementError, interpret
 from peermentor.qualitative.highlight import Piece, pieces
 from peermentor.qualitative.models import Code, Coder, CodingRound, Memo, Segment, Source
+from peermentor.qualitative.refi_model import COLOR_RE
 from peermentor.surveys.models import Answer, Question, Wave
 
 # --- Visibility ------------------------------------------------------------------------------
@@ -515,3 +516,14 @@ def memos_of(*, program: Program) -> list[Memo]:
     return list(
         Memo.objects.filter(program=program).select_related("author", "code", "source", "segment")
     )
+
+
+def code_stylesheet(*, program: Program) -> str:
+    """Each code's colour as a CSS custom property (the security policy forbids inline styles);
+    a stored value that is not a colour is left out rather than written into the stylesheet."""
+    rules = [
+        f".code-{pk} {{ --code-colour: {colour}; }}"
+        for pk, colour in Code.objects.filter(program=program).values_list("pk", "color")
+        if COLOR_RE.fullmatch(colour)
+    ]
+    return "\n".join(rules) + "\n"

@@ -27,6 +27,7 @@ from peermentor.qualitative.models import (
     Segment,
     Source,
 )
+from peermentor.qualitative.refi_model import COLOR_RE
 from peermentor.qualitative.starter_codebook import PARENTS, UNDESIRABLE, starter_codebook
 from peermentor.surveys.models import Answer, Question, Response, Wave
 from peermentor.surveys.pseudonymise import group_label, mask_text, respondent_codes
@@ -168,14 +169,8 @@ def _check_code_fields(program: Program, fields: dict[str, Any], code: Code | No
     if "polarity" in fields and fields["polarity"] not in Polarity.values:
         raise WorkbenchError(f"Unknown polarity {fields['polarity']!r}.")
     color = fields.get("color")
-    if color is not None and not _is_colour(str(color)):
-        raise WorkbenchError(f"The colour {color!r} is not of the form #rrggbb.")
-
-
-def _is_colour(text: str) -> bool:
-    return (
-        len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
-    )
+    if color is not None and not COLOR_RE.fullmatch(str(color)):
+        raise WorkbenchError(f"The colour {color!r} is not of the form #rrggbb or #rgb.")
 
 
 def _check_parent(program: Program, parent: Code | None, code: Code | None) -> None:

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from peermentor.core import charts
-from peermentor.core.authorization import get_for_user_or_404
 from peermentor.core.spreadsheets import Cell, write_csv, write_xlsx
 from peermentor.programs.models import Program
 from peermentor.qualitative import assist as assisted
 from peermentor.qualitative import selectors
 from peermentor.qualitative import services_analysis as services
+from peermentor.qualitative.access import workbench_object, workbench_program
 from peermentor.qualitative.forms_analysis import (
     AnalysisFilterForm,
     KeywordRuleForm,
@@ -29,20 +29,17 @@ from peermentor.qualitative.forms_analysis import (
 )
 from peermentor.qualitative.models import Exemplar, KeywordRule, Suggestion, Theme
 
-SEE = "programs.see_program"
-USE = "qualitative.use_workbench"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEATMAP_MAX_CODES = 40
 
 
 def _program(request: HttpRequest, slug: str) -> Program:
-    # Directors see that the program exists (403); everyone else learns nothing (404).
-    return get_for_user_or_404(request.user, Program, see=SEE, need=USE, slug=slug)
+    return workbench_program(request.user, slug)
 
 
 def _theme(request: HttpRequest, slug: str, theme_id: int) -> Theme:
     themes = Theme.objects.select_related("program").filter(program__slug=slug)
-    return get_for_user_or_404(request.user, themes, see=SEE, need=USE, pk=theme_id)
+    return workbench_object(request.user, themes, pk=theme_id)
 
 
 def _download(
@@ -534,7 +531,7 @@ def rule_create(request: HttpRequest, slug: str) -> HttpResponse:
 def rule_delete(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
     """Delete a keyword rule; decisions already made on its suggestions stay."""
     rules_ = KeywordRule.objects.select_related("program").filter(program__slug=slug)
-    rule = get_for_user_or_404(request.user, rules_, see=SEE, need=USE, pk=rule_id)
+    rule = workbench_object(request.user, rules_, pk=rule_id)
     services.keyword_rule_delete(rule=rule, actor=request.user)
     messages.success(request, "Rule deleted.")
     return redirect("keyword_rules", slug=slug)

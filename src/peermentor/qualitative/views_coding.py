@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from peermentor.core import charts
-from peermentor.core.authorization import get_for_user_or_404
 from peermentor.programs import services as program_services
 from peermentor.programs.models import Program, ProgramRole
 from peermentor.programs.services import ProgramError
 from peermentor.qualitative import selectors_coding as selectors
 from peermentor.qualitative import services
+from peermentor.qualitative.access import workbench_program
 from peermentor.qualitative.agreement import AgreementError
 from peermentor.qualitative.forms import (
     CodeForm,
@@ -50,14 +50,7 @@ FILTERS = ("wave", "question", "group", "respondent", "round")
 
 
 def _program(request: HttpRequest, slug: str) -> Program:
-    # Directors see the program (403 here); anyone outside it gets 404.
-    return get_for_user_or_404(
-        request.user,
-        Program,
-        see="programs.see_program",
-        need="qualitative.use_workbench",
-        slug=slug,
-    )
+    return workbench_program(request.user, slug)
 
 
 def _in(program: Program, queryset: QuerySet[Any], **lookup: Any) -> Any:
@@ -115,11 +108,8 @@ def workbench_bring_in(request: HttpRequest, slug: str, wave_id: int) -> HttpRes
 def workbench_code_styles(request: HttpRequest, slug: str) -> HttpResponse:
     """A stylesheet with each code's colour (no inline styles: the security policy forbids them)."""
     program = _program(request, slug)
-    lines = []
-    for pk, colour in Code.objects.filter(program=program).values_list("pk", "color"):
-        if services._is_colour(colour):
-            lines.append(f".code-{pk} {{ --code-colour: {colour}; }}")
-    response = HttpResponse("\n".join(lines) + "\n", content_type="text/css; charset=utf-8")
+    stylesheet = selectors.code_stylesheet(program=program)
+    response = HttpResponse(stylesheet, content_type="text/css; charset=utf-8")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

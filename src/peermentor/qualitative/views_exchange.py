@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from peermentor.core.authorization import get_for_user_or_404
 from peermentor.programs.models import Program
 from peermentor.qualitative import exchange, refi
+from peermentor.qualitative.access import workbench_program
 
 MAX_UPLOAD = refi.DEFAULT_LIMITS.max_input_bytes
 
@@ -35,13 +37,7 @@ class RefiUploadForm(forms.Form):
 
 
 def _program(request: HttpRequest, slug: str) -> Program:
-    return get_for_user_or_404(
-        request.user,
-        Program,
-        see="programs.see_program",
-        need="qualitative.use_workbench",
-        slug=slug,
-    )
+    return workbench_program(request.user, slug)
 
 
 def _page(
@@ -56,7 +52,19 @@ def workbench_exchange(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, _program(request, slug), RefiUploadForm())
 
 
-def _download(data: bytes, program: Program, extension: str, kind: str) -> HttpResponse:
+def _export(
+    request: HttpRequest,
+    slug: str,
+    write: Callable[..., bytes],
+    extension: str,
+    kind: str,
+) -> HttpResponse:
+    """The file ``write`` makes of the workbench, or the page saying why it cannot be made."""
+    program = _program(request, slug)
+    try:
+        data = write(program=program, actor=request.user)
+    except refi.RefiError as error:
+        return _page(request, program, RefiUploadForm(), problem=f"Cannot export: {error}.")
     response = HttpResponse(data, content_type=kind)
     name = f"{slugify(program.slug)}-workbench.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -67,23 +75,13 @@ def _download(data: bytes, program: Program, extension: str, kind: str) -> HttpR
 @login_required
 def workbench_export_qdpx(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole workbench as a .qdpx project."""
-    program = _program(request, slug)
-    try:
-        data = exchange.export_project(program=program, actor=request.user)
-    except refi.RefiError as error:
-        return _page(request, program, RefiUploadForm(), problem=f"Cannot export: {error}.")
-    return _download(data, program, "qdpx", "application/zip")
+    return _export(request, slug, exchange.export_project, "qdpx", "application/zip")
 
 
 @login_required
 def workbench_export_qdc(request: HttpRequest, slug: str) -> HttpResponse:
     """The codebook as a .qdc document."""
-    program = _program(request, slug)
-    try:
-        data = exchange.export_codebook(program=program, actor=request.user)
-    except refi.RefiError as error:
-        return _page(request, program, RefiUploadForm(), problem=f"Cannot export: {error}.")
-    return _download(data, program, "qdc", "application/xml")
+    return _export(request, slug, exchange.export_codebook, "qdc", "application/xml")
 
 
 @login_required
