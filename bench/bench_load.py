@@ -1,7 +1,7 @@
 """Load test on loopback: 50 signed-in users browse PeerMentor on SQLite and on PostgreSQL.
 
 Run as ``python bench/bench_load.py [--seconds 300] [--users 50] [--database both]
-[--dataset consortium] [--think 2.0] [--workers 4]``. For each database it makes a fresh
+[--dataset consortium] [--think 2.0] [--workers 4] [--keep]``. For each database it makes a fresh
 database (a temporary SQLite file; a PostgreSQL database ``peermentor_bench_<pid>`` through
 ``BENCH_POSTGRES_URL``, default ``postgres://postgres@127.0.0.1:5432/postgres``), migrates it,
 loads the demo (and ``peermentor demo --scale consortium`` with ``--dataset consortium``),
@@ -244,12 +244,18 @@ class Site:
     def __init__(self, database: str, args: argparse.Namespace) -> None:
         self.database = database
         self.args = args
-        self.tmp = Path(tempfile.mkdtemp(prefix=f"peermentor-bench-{database}-"))
+        if args.keep:
+            self.tmp = Path(tempfile.gettempdir()) / f"peermentor-bench-{database}-{args.dataset}"
+            self.tmp.mkdir(exist_ok=True)
+            self.pg_name = f"peermentor_bench_{args.dataset}"
+        else:
+            self.tmp = Path(tempfile.mkdtemp(prefix=f"peermentor-bench-{database}-"))
+            self.pg_name = f"peermentor_bench_{os.getpid()}"
+        self.ready_mark = self.tmp / "ready"
         self.port = free_port()
         self.log_path = self.tmp / "server.log"
         self.server: subprocess.Popen[bytes] | None = None
         self.keep_log = False
-        self.pg_name = f"peermentor_bench_{os.getpid()}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PEERMENTOR_")}
         self.env.update(
             {
@@ -307,7 +313,10 @@ class Site:
         )
 
     def prepare(self) -> None:
-        (self.tmp / "data").mkdir()
+        if self.ready_mark.exists():
+            print(f"  {self.database}: the kept database from an earlier run", flush=True)
+            return
+        (self.tmp / "data").mkdir(exist_ok=True)
         if self.database == "postgresql":
             self._psql(f'DROP DATABASE IF EXISTS "{self.pg_name}"')
             self._psql(f'CREATE DATABASE "{self.pg_name}"')
@@ -320,6 +329,7 @@ class Site:
             code = SET_PASSWORDS.format(emails=CONSORTIUM_MEMBERS, password=DEMO_PASSWORD)
             self.peermentor("shell", "-c", code)
         print(f"  {self.database}: database ready in {time.monotonic() - step:.0f} s", flush=True)
+        self.ready_mark.touch()
 
     def start(self) -> None:
         log = self.log_path.open("wb")
@@ -358,6 +368,9 @@ class Site:
                 self.server.wait(timeout=20)
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(self.server.pid, signal.SIGKILL)
+        if self.args.keep:
+            print(f"  {self.database}: the database is kept in {self.tmp}", flush=True)
+            return
         if self.database == "postgresql":
             try:
                 self._psql(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
@@ -476,6 +489,12 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=2.0, help="Mean pause between pages (s).")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="Keep each database (a folder in the temporary directory; PostgreSQL database "
+        "peermentor_bench_<dataset>) and reuse it next time instead of making it again.",
+    )
     args = parser.parse_args()
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     print(f"== load: {args.users} users, {args.seconds:.0f} s per database, {args.dataset} dataset")

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "peermentor.accounts.sessions.AbsoluteSessionLifetimeMiddleware",
+    "peermentor.accounts.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -172,6 +172,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("PEERMENTOR_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "reset_password": "5/m/ip,3/m/key",
 }
+# API calls per person over all their tokens ("count/period", period s, m, h or d; empty: none).
+PEERMENTOR_API_RATE_LIMIT = env.str("PEERMENTOR_API_RATE_LIMIT", "300/m")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PeerMentor"
 # When on, program directors and evaluators must set up a second factor before they go on.
@@ -189,7 +191,8 @@ if saml := env.str("PEERMENTOR_SAML_PROVIDERS", ""):
 
 # --- Sessions: end after idle time and after an absolute lifetime.
 SESSION_COOKIE_AGE = env.int("PEERMENTOR_SESSION_IDLE_SECONDS", 60 * 60 * 8)
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute by SessionLifetimeMiddleware, not written on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 # Signed out this long after signing in, however active (0: no absolute limit).
 PEERMENTOR_SESSION_ABSOLUTE_SECONDS = env.int("PEERMENTOR_SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True

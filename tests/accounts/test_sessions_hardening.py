@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from peermentor.accounts.sessions import SIGNED_IN_AT, sessions_end_for
+from peermentor.accounts.sessions import RENEWED_AT, SIGNED_IN_AT, sessions_end_for
 from tests.conftest import PASSWORD, World, client_for
 
 pytestmark = pytest.mark.django_db
@@ -67,11 +67,28 @@ def test_a_session_idle_longer_than_the_idle_limit_is_over(world: World, setting
     key = client.session.session_key
     stored = Session.objects.get(session_key=key)
     left = (stored.expire_date - timezone.now()).total_seconds()
-    assert abs(left - settings.SESSION_COOKIE_AGE) < 60  # renewed on every request
+    assert abs(left - settings.SESSION_COOKIE_AGE) < 60  # renewed at most once a minute
     Session.objects.filter(session_key=key).update(
         expire_date=timezone.now() - timezone.timedelta(seconds=1)
     )
     assert not _signed_in(client)
+
+
+def test_the_idle_expiry_is_renewed_at_most_once_a_minute(world: World, settings: Any) -> None:
+    client = _sign_in(world.member.email)
+    assert _signed_in(client)
+    key = client.session.session_key
+    soon = timezone.now() + timezone.timedelta(seconds=600)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    assert _signed_in(client)  # renewed less than a minute ago: the row is not written
+    assert Session.objects.get(session_key=key).expire_date == soon
+    session = client.session
+    session[RENEWED_AT] = int(time.time()) - 61
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    assert _signed_in(client)  # a minute on: the expiry moves to a full idle limit from now
+    left = (Session.objects.get(session_key=key).expire_date - timezone.now()).total_seconds()
+    assert abs(left - settings.SESSION_COOKIE_AGE) < 60
 
 
 def test_a_password_change_ends_every_other_session(world: World) -> None:

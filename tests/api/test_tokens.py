@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -267,3 +268,16 @@ def test_openapi_description_and_docs_page_are_served_locally(world: World) -> N
     assert "read:meetings" in html
     assert not re.search(r"""(src|href)=["']https?://""", html)
     assert Client().get("/api/v1/docs").status_code == 200
+
+
+def test_calls_beyond_the_rate_limit_wait_and_others_go_on(world: World, settings: Any) -> None:
+    settings.PEERMENTOR_API_RATE_LIMIT = "3/m"
+    first, second = make_token(world.member), make_token(world.member)
+    statuses = [call("/api/v1/programs", secret).status_code for secret in [first] * 2 + [second]]
+    assert statuses == [200, 200, 200]
+    refused = call("/api/v1/programs", second)  # the fourth call of this person, any token
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert call("/api/v1/programs", make_token(world.other_member)).status_code == 200
+    settings.PEERMENTOR_API_RATE_LIMIT = ""
+    assert call("/api/v1/programs", first).status_code == 200  # no limit configured

@@ -104,6 +104,30 @@ def test_failed_attempts_do_not_sign_in_and_successful_ones_are_audited(world: W
     assert (entry.actor, entry.ip_address) == (world.member, "192.0.2.50")
 
 
+def test_failed_and_refused_sign_ins_are_audited_without_what_was_typed(world: World) -> None:
+    from peermentor.core.models import AuditEntry
+
+    _attempt(world.member, "wrong-password", ip="192.0.2.60")
+    failed = AuditEntry.objects.get(action="account.sign_in_failed")
+    assert (failed.actor, failed.target_id, failed.ip_address) == (
+        None, str(world.member.pk), "192.0.2.60",
+    )  # fmt: skip
+    assert failed.details == {"known_account": True}
+    nobody = SimpleNamespace(email="nobody@test.example")
+    _attempt(nobody, "guess", ip="192.0.2.61")
+    unknown = AuditEntry.objects.get(action="account.sign_in_failed", ip_address="192.0.2.61")
+    assert (unknown.target_id, unknown.details) == ("", {"known_account": False})
+    for _ in range(5):
+        _attempt(world.member, "wrong-password")
+    assert BLOCKED in _attempt(world.member, PASSWORD).content.decode()
+    refused = AuditEntry.objects.filter(action="account.sign_in_refused")
+    assert refused.exists()
+    assert {entry.target_id for entry in refused} == {str(world.member.pk)}
+    typed = {"wrong-password", "guess", PASSWORD, "nobody@test.example"}
+    for entry in AuditEntry.objects.all():
+        assert not typed & {str(value) for value in entry.details.values()}
+
+
 # --- Second factor ------------------------------------------------------------------------------
 
 

@@ -9,11 +9,18 @@ from hypothesis import strategies as st
 from peermentor.surveys.pseudonymise import (
     CONTACT,
     MEMBER,
+    NameMasker,
+    _fold,
+    _fold_char,
+    _folded_names,
+    _name_pattern,
+    _spans,
     group_label,
     mask_contacts,
     mask_names,
     mask_text,
     name_variants,
+    respondent_code,
     respondent_codes,
 )
 
@@ -142,3 +149,47 @@ def test_masking_is_idempotent(text: str, names: list[str]) -> None:
 def test_masking_without_names_or_contacts_changes_nothing(text: str) -> None:
     if "@" not in text and sum(char.isdigit() for char in text) < 7:
         assert mask_text(text, []) == text
+
+
+def _mask_with_every_name(text: str, names: list[str]) -> str:
+    """The reference: one pattern of every name matched against the whole text."""
+    folded_names = _folded_names(names)
+    if not text or not folded_names:
+        return text
+    folded, origins = _fold(text)
+    pieces, position = [], 0
+    for start, end in _spans(_name_pattern(frozenset(folded_names)), folded):
+        last = origins[end - 1] + 1
+        while last < len(text) and not _fold_char(text[last]):
+            last += 1
+        pieces.extend([text[position : origins[start]], MEMBER])
+        position = last
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=NAME_ALPHABET + ".,[]", max_size=80) | st.text(max_size=80),
+    names=st.lists(st.text(alphabet=NAME_ALPHABET + ".", max_size=12), max_size=6),
+)
+def test_the_masker_matches_only_candidate_names_yet_masks_the_same(
+    text: str, names: list[str]
+) -> None:
+    # The masker tries only names whose every word run appears in the text: never fewer masks.
+    assert NameMasker(names).mask_names(text) == _mask_with_every_name(text, names)
+
+
+def test_one_masker_serves_many_texts_and_many_names() -> None:
+    names = [variant for n in range(3000) for variant in name_variants(f"Given{n} Family{n}")]
+    masker = NameMasker(names)
+    assert masker.mask("Given12 and family2999 met Given12 Family12.") == (
+        "[member] and [member] met [member]."
+    )
+    assert masker.mask("Nobody here; call +44 20 7946 0958") == f"Nobody here; call {CONTACT}"
+
+
+def test_a_code_is_as_wide_as_the_largest_of_its_wave() -> None:
+    assert respondent_code(7, 99) == "R07"
+    assert respondent_code(7, 100) == "R007"
+    assert respondent_code(2000, 2000) == "R2000"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from peermentor.programs import services as programs
-from peermentor.surveys import services
+from peermentor.surveys import selectors, services
 from peermentor.surveys.models import Response, Wave
 from tests.conftest import World, client_for, make_user
 from tests.surveys.survey_fixtures import answer, invitee, open_wave
@@ -235,3 +235,29 @@ def test_the_program_page_links_to_surveys(world: World) -> None:
     assert reverse("program_surveys", args=[world.program.slug]) in page.content.decode()
     home = client_for(world.member).get(reverse("home")).content.decode()
     assert reverse("surveys_to_answer") in home
+
+
+def test_answers_come_a_page_of_respondents_at_a_time(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wave = open_wave(world)
+    for number, person in enumerate([world.member, world.other_member, world.senior]):
+        answer(wave, person, text=f"Answer number {number}")
+    monkeypatch.setattr(selectors, "ANSWERS_PER_PAGE", 2)
+    url = reverse("wave_answers", args=[wave.pk])
+    first = client_for(world.evaluator).get(url).content.decode()
+    second = client_for(world.evaluator).get(url, {"page": "2"}).content.decode()
+
+    def shown(page: str) -> set[str]:
+        return {code for code in ("R01", "R02", "R03") if f'<th scope="row">{code}</th>' in page}
+
+    assert shown(first) == {"R01", "R02"}
+    assert "Respondents 1–2 of 3" in first
+    assert 'href="?page=2"' in first
+    assert shown(second) == {"R03"}
+    # Codes follow the order responses were stored in; each answer is on exactly one page.
+    assert [f"Answer number {n}" in first + second for n in range(3)] == [True] * 3
+    assert [f"Answer number {n}" in second for n in range(3)].count(True) == 1
+    assert shown(client_for(world.evaluator).get(url, {"page": "99"}).content.decode()) == {"R03"}
+    every = selectors.pseudonymised_answers(wave=wave)  # exports read every respondent
+    assert [code for code, _, _ in every.rows] == ["R01", "R02", "R03"]

@@ -1,7 +1,10 @@
 """Sessions that end: after an absolute lifetime, and everywhere when a password changes or an
 account is disabled.
 
-Idle expiry is Django's own (``SESSION_COOKIE_AGE`` renewed on every request). Django already
+Idle expiry is Django's ``SESSION_COOKIE_AGE``, renewed by writing the session again at most once
+a minute (``RENEW_SECONDS``) rather than on every request: a busy server then does not write a
+session row per page, and a session ends between one minute short of the idle limit and the
+idle limit after its last request. Django already
 refuses a session whose password hash is stale or whose user is inactive; ending the stored
 sessions as well means nothing of them is left to be replayed or read.
 """
@@ -22,6 +25,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 SIGNED_IN_AT = "peermentor_signed_in_at"
+RENEWED_AT = "peermentor_renewed_at"
+RENEW_SECONDS = 60
 _WATCHED = {"password", "is_active"}
 
 
@@ -42,7 +47,9 @@ def sessions_end_for(user: Any, *, keep: str | None = None) -> int:
 @receiver(user_logged_in)
 def _mark_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = int(time.time())
+        now = int(time.time())
+        request.session[SIGNED_IN_AT] = now
+        request.session[RENEWED_AT] = now  # signing in saves the session with a full idle limit
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)
@@ -65,8 +72,9 @@ def _end_sessions_after_change(sender: Any, instance: Any, **kwargs: Any) -> Non
         sessions_end_for(instance)
 
 
-class AbsoluteSessionLifetimeMiddleware:
-    """Sign out a session that began longer ago than PEERMENTOR_SESSION_ABSOLUTE_SECONDS."""
+class SessionLifetimeMiddleware:
+    """Renew a signed-in session's idle expiry at most once a minute, and sign out a session
+    that began longer ago than PEERMENTOR_SESSION_ABSOLUTE_SECONDS."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -74,9 +82,11 @@ class AbsoluteSessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         lifetime = settings.PEERMENTOR_SESSION_ABSOLUTE_SECONDS
         user = getattr(request, "user", None)
-        if lifetime and user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated:
             now = int(time.time())
             began = request.session.setdefault(SIGNED_IN_AT, now)
-            if now - int(began) >= lifetime:
+            if lifetime and now - int(began) >= lifetime:
                 logout(request)
+            elif now - int(request.session.get(RENEWED_AT, 0)) >= RENEW_SECONDS:
+                request.session[RENEWED_AT] = now  # saved, so its expiry moves on
         return self.get_response(request)

@@ -7,10 +7,12 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Path, Query
 from ninja.openapi.docs import DocsBase
+from ninja.throttling import UserRateThrottle
 
 from peermentor.api import schemas
 from peermentor.api.auth import ScopeMissing, scoped
@@ -36,7 +38,25 @@ REFUSALS: dict[int, Any] = {
     403: schemas.Problem,
     404: schemas.Problem,
     422: schemas.Invalid,
+    429: schemas.Problem,
 }
+
+
+class PersonRateThrottle(UserRateThrottle):
+    """At most ``PEERMENTOR_API_RATE_LIMIT`` calls per person, over all their tokens, counted in
+    the shared cache so that every server counts the same calls (429 and Retry-After beyond)."""
+
+    scope = "person"
+
+    def get_rate(self) -> str | None:
+        return settings.PEERMENTOR_API_RATE_LIMIT or None
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = self.get_rate()  # read on every call: the setting may change
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
 
 
 class OperationList(DocsBase):
@@ -83,6 +103,7 @@ api = PeerMentorAPI(
     ),
     urls_namespace="api-v1",
     docs=OperationList(),
+    throttle=[PersonRateThrottle()],
 )
 
 

@@ -7,11 +7,37 @@ lacks. No Django import.
 from __future__ import annotations
 
 import base64
+import functools
 import io
-from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 
 PALETTE = ("#1d4f91", "#c75b12", "#2e7d4f", "#7a4f9e", "#8a6d00", "#4a5560")
+REMEMBERED_CHARTS = 256  # per process: drawing is the slow part of a page with charts
+
+Draw = TypeVar("Draw", bound=Callable[..., str])
+
+
+def remembered(draw: Draw) -> Draw:
+    """Draw each chart once per process: the same numbers give the same SVG, so a page seen
+    again (or by someone else) reuses it. Keyed by the ``repr`` of the arguments, which are
+    plain numbers, strings and dataclasses of them; the oldest charts are forgotten first."""
+    drawn: OrderedDict[str, str] = OrderedDict()
+
+    @functools.wraps(draw)
+    def chart(*args: Any, **kwargs: Any) -> str:
+        key = repr((args, sorted(kwargs.items())))
+        if key in drawn:
+            drawn.move_to_end(key)
+            return drawn[key]
+        svg = draw(*args, **kwargs)
+        drawn[key] = svg
+        if len(drawn) > REMEMBERED_CHARTS:
+            drawn.popitem(last=False)
+        return svg
+
+    return chart  # type: ignore[return-value]
 
 
 def pyplot() -> Any:
@@ -45,6 +71,7 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+@remembered
 def grouped_bars(
     categories: Sequence[str],
     series: Mapping[str, Sequence[float]],
@@ -76,6 +103,7 @@ def grouped_bars(
     return to_svg(figure)
 
 
+@remembered
 def network(
     labels: Mapping[Hashable, str],
     positions: Mapping[Hashable, tuple[float, float]],

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from peermentor.core.audit import audit_record
 from peermentor.core.authorization import allowed, get_for_user_or_404
 from peermentor.core.pdf import PdfUnavailable, html_to_pdf
 from peermentor.goals import selectors, services
@@ -162,6 +163,10 @@ def development_plan(request: HttpRequest, fmt: str) -> HttpResponse:
     """The member's individual development plan, as Markdown or PDF."""
     if fmt not in {"md", "pdf"}:
         raise Http404
+    audit_record(
+        action="goals.plan_exported", actor=request.user, target=request.user,
+        request=request, fmt=fmt,
+    )  # fmt: skip
     context = {
         "person": request.user,
         "goals": selectors.development_plan(user=request.user),

@@ -30,8 +30,8 @@ from peermentor.qualitative.models import (
 from peermentor.qualitative.refi_model import COLOR_RE
 from peermentor.qualitative.starter_codebook import PARENTS, UNDESIRABLE, starter_codebook
 from peermentor.surveys.models import Answer, Question, Response, Wave
-from peermentor.surveys.pseudonymise import group_label, mask_text, respondent_codes
-from peermentor.surveys.selectors import program_member_names, wave_questions
+from peermentor.surveys.pseudonymise import group_label, respondent_codes
+from peermentor.surveys.selectors import program_name_masker, wave_questions
 
 CODE_FIELDS = (
     "name",
@@ -74,7 +74,7 @@ def sources_bring_in(*, program: Program, wave: Wave, actor: User | None) -> int
     codes = respondent_codes(str(r.pk) for r in responses)
     group_of = {r.pk: r.group_id for r in responses}
     groups = _real_group_names(program)
-    names = program_member_names(program=program)
+    masker = program_name_masker(program=program)
     answers = (
         Answer.objects.filter(response__wave=wave, question_id__in=questions)
         .exclude(text="")
@@ -84,7 +84,7 @@ def sources_bring_in(*, program: Program, wave: Wave, actor: User | None) -> int
     )
     created = []
     for answer in answers:
-        text = mask_text(answer.text, names).strip()
+        text = masker.mask(answer.text).strip()
         if not text:
             continue
         position, question = questions[answer.question_id]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from peermentor.core import charts
+from peermentor.core.audit import audit_record
 from peermentor.core.spreadsheets import Cell, write_csv, write_xlsx
 from peermentor.programs.models import Program
 from peermentor.qualitative import assist as assisted
@@ -171,6 +172,10 @@ def analysis_export(request: HttpRequest, slug: str, kind: str, fmt: str) -> Htt
     if fmt not in ("csv", "xlsx") or kind not in ("frequencies", "cooccurrence", "groups"):
         raise Http404
     program = _program(request, slug)
+    audit_record(
+        action="workbench.analysis_exported", actor=request.user, target=program,
+        request=request, table=kind, fmt=fmt,
+    )  # fmt: skip
     chosen = _choices(_filters(request, program))
     common = {"program": program, "viewer": request.user, "coder": chosen["coder"]}
     if kind == "frequencies":
@@ -364,6 +369,10 @@ def themes_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     program = _program(request, slug)
+    audit_record(
+        action="workbench.themes_exported", actor=request.user, target=program,
+        request=request, fmt=fmt,
+    )  # fmt: skip
     items = selectors.themes_overview(program=program)
     respondents = selectors.theme_respondents(program=program, viewer=request.user, themes=items)
     header = [

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from peermentor.core.charts import PALETTE, grouped_bars, pyplot, to_svg
+from peermentor.core.charts import PALETTE, grouped_bars, pyplot, remembered, to_svg
 from peermentor.reports.survival import Step
 
 
+@remembered
 def survival_curve(steps: Sequence[Step], *, unit_days: int = 365) -> str:
     """The Kaplan–Meier curve of staying in a group, in years, with censored marks."""
     plt = pyplot()

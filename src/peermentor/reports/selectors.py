@@ -12,7 +12,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -530,25 +529,6 @@ def director_dashboard(*, program: Program, today: dt.date | None = None) -> Dir
         waves=waves,
         waves_svg=_waves_svg(waves),
     )
-
-
-def director_dashboard_cached(*, program: Program) -> DirectorDashboard:
-    """The director's figures, recomputed at most every few minutes (they are the slow part);
-    while one request recomputes them, the others get the previous figures at once."""
-    key = f"reports:director:{program.pk}"
-    figures_now = cache.get(key)
-    if figures_now is not None:
-        return figures_now
-    stale = cache.get(f"{key}:stale")
-    if stale is not None and not cache.add(f"{key}:lock", 1, 600):
-        return stale
-    try:
-        figures_now = director_dashboard(program=program)
-        cache.set(key, figures_now, DASHBOARD_SECONDS)
-        cache.set(f"{key}:stale", figures_now, 60 * 60 * 24 * 7)
-    finally:
-        cache.delete(f"{key}:lock")
-    return figures_now
 
 
 def _attendance_svg(rates: list[Rate]) -> str | None:

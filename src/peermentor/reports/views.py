@@ -9,13 +9,14 @@ from __future__ import annotations
 from csp.decorators import csp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from peermentor.core.audit import audit_record
 from peermentor.core.authorization import allowed, get_for_user_or_404
+from peermentor.core.figures_cache import cached_figures
 from peermentor.programs import selectors as programs
 from peermentor.programs.access import group_for_content
 from peermentor.programs.models import Program
@@ -59,17 +60,19 @@ def program_figures(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _figures_html(program: Program) -> str:
-    """The figures rendered once per computation: every later visit reuses the same HTML."""
-    figures = selectors.director_dashboard_cached(program=program)
-    key = f"reports:director-html:{program.pk}:{figures.computed_at.timestamp()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
+    """The figures rendered once per computation: every visit in between reuses the HTML."""
+    return cached_figures(
+        f"reports:director-html:{program.pk}",
+        lambda: render_to_string(
             "reports/partials/program_figures.html",
-            {"program": program, "d": figures, "small_cell": selectors.SMALL_CELL},
-        )
-        cache.set(key, html, 2 * selectors.DASHBOARD_SECONDS)
-    return html
+            {
+                "program": program,
+                "d": selectors.director_dashboard(program=program),
+                "small_cell": selectors.SMALL_CELL,
+            },
+        ),
+        fresh_seconds=selectors.DASHBOARD_SECONDS,
+    )
 
 
 @login_required
@@ -181,6 +184,9 @@ def report_file(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
     report = _report(request, report_id)
     if fmt not in {"html", "pdf"} or report.status != Report.Status.DONE:
         raise Http404
+    audit_record(
+        action="report.downloaded", actor=request.user, target=report, request=request, fmt=fmt
+    )
     stem = f"evaluation-report-{report.program.slug}-{report.since:%Y%m%d}-{report.until:%Y%m%d}"
     if fmt == "html":
         response = HttpResponse(report.html, content_type="text/html; charset=utf-8")

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from peermentor.accounts.models import User
+from peermentor.core.figures_cache import cached_figures
 from peermentor.programs.models import Group, Membership, Program
 from peermentor.scholarship import network, productivity
 from peermentor.scholarship.models import Authorship, CareerEvent, Work
@@ -174,6 +175,19 @@ class ProgramRow:
     label: str
     people: int | None
     comparison: productivity.RateComparison | None
+
+
+PROGRAM_FIGURES_SECONDS = 300  # the program's productivity is recomputed at most this often
+
+
+def program_scholarship_cached(*, program: Program, window: Window = Window()) -> dict[str, Any]:
+    """:func:`program_scholarship` as of at most a few minutes ago (it reads every work of
+    every member); while one request recomputes it, the others get the previous figures."""
+    return cached_figures(
+        f"scholarship:program:{program.pk}:{window.before}:{window.during}",
+        lambda: {**program_scholarship(program=program, window=window), "as_of": timezone.now()},
+        fresh_seconds=PROGRAM_FIGURES_SECONDS,
+    )
 
 
 def program_scholarship(

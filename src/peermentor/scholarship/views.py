@@ -154,8 +154,5 @@ def program_productivity(request: HttpRequest, slug: str) -> HttpResponse:
         request.user, Program, see="scholarship.see_program_figures", slug=slug
     )
     window = selectors.Window.from_query(request.GET)
-    return render(
-        request,
-        "scholarship/program_productivity.html",
-        {"program": program, **selectors.program_scholarship(program=program, window=window)},
-    )
+    figures = selectors.program_scholarship_cached(program=program, window=window)
+    return render(request, "scholarship/program_productivity.html", {"program": program, **figures})

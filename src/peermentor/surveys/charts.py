@@ -15,6 +15,7 @@ NEUTRAL = "#8d959e"
 POSITIVE = "#1d4f91"
 
 
+@charts.remembered
 def diverging_bars(labels: Sequence[str], counts: Sequence[int | None]) -> str:
     """One horizontal bar per scale point: the lower half left of zero, the upper half right,
     the middle point (odd scales) split across zero; hatching tells the halves apart."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 MEMBER = "[member]"
 CONTACT = "[contact]"
@@ -30,14 +31,20 @@ _PARTICLES = frozenset(
     }
 )  # fmt: skip
 _NAME_BREAK = re.compile(r"[\s\-]+")
+_WORD_RUN = re.compile(r"\w+")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "‐": "-", "‑": "-"})
+
+
+def respondent_code(number: int, respondents: int) -> str:
+    """The code of the ``number``-th of ``respondents`` people: R01 …, wider past 99 people."""
+    width = max(2, len(str(respondents)))
+    return f"R{number:0{width}d}"
 
 
 def respondent_codes(keys: Iterable[str]) -> dict[str, str]:
     """Codes R01, R02, … for respondent keys in their first-seen order, wider past 99 people."""
     unique = list(dict.fromkeys(keys))
-    width = max(2, len(str(len(unique))))
-    return {key: f"R{number:0{width}d}" for number, key in enumerate(unique, start=1)}
+    return {key: respondent_code(number, len(unique)) for number, key in enumerate(unique, start=1)}
 
 
 def group_label(group_name: str, member_count: int, minimum: int = MINIMUM_GROUP_SIZE) -> str:
@@ -80,8 +87,8 @@ def _fold(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), origins
 
 
-def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for every name, longest first, whole words, spaces or hyphens between words."""
+def _folded_names(names: Iterable[str]) -> set[tuple[str, ...]]:
+    """Each name folded and split into words; names with fewer than two letters are left out."""
     folded = set()
     for name in names:
         words = _NAME_BREAK.split(_fold(name)[0])
@@ -89,9 +96,13 @@ def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
         cleaned = [word for word in cleaned if word]
         if sum(char.isalpha() for word in cleaned for char in word) >= 2:
             folded.add(tuple(cleaned))
-    if not folded:
-        return None
-    ordered = sorted(folded, key=lambda words: (-len(" ".join(words)), words))
+    return folded
+
+
+@lru_cache(maxsize=256)
+def _name_pattern(names: frozenset[tuple[str, ...]]) -> re.Pattern[str]:
+    """One pattern for the names, longest first, whole words, spaces or hyphens between words."""
+    ordered = sorted(names, key=lambda words: (-len(" ".join(words)), words))
     choices = "|".join(r"[\s\-]+".join(map(re.escape, words)) for words in ordered)
     return re.compile(rf"(?<!\w)(?:{choices})(?!\w)")
 
@@ -107,23 +118,56 @@ def _spans(pattern: re.Pattern[str], folded: str) -> list[tuple[int, int]]:
     return spans
 
 
+class NameMasker:
+    """Masks one list of names in many texts: made once, then each text costs about its length.
+
+    A name can only match where every run of letters and digits in it is also a whole run in
+    the text, so each text is matched against the few names that pass that test, not all.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._by_first_run: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = {}
+        for words in _folded_names(names):
+            runs = _WORD_RUN.findall(" ".join(words))
+            self._by_first_run.setdefault(runs[0], []).append((frozenset(runs), words))
+
+    def _candidates(self, folded: str) -> frozenset[tuple[str, ...]]:
+        runs = set(_WORD_RUN.findall(folded))
+        return frozenset(
+            words
+            for run in runs
+            for needed, words in self._by_first_run.get(run, ())
+            if needed <= runs
+        )
+
+    def mask_names(self, text: str) -> str:
+        """The text with each name replaced by "[member]": accent- and case-blind, whole words."""
+        if not text or not self._by_first_run:
+            return text
+        folded, origins = _fold(text)
+        candidates = self._candidates(folded)
+        if not candidates:
+            return text
+        pieces: list[str] = []
+        position = 0
+        for start, end in _spans(_name_pattern(candidates), folded):
+            first = origins[start]
+            last = origins[end - 1] + 1
+            while last < len(text) and not _fold_char(text[last]):
+                last += 1  # a trailing combining accent belongs to the masked letter
+            pieces.extend([text[position:first], MEMBER])
+            position = last
+        pieces.append(text[position:])
+        return "".join(pieces)
+
+    def mask(self, text: str) -> str:
+        """The text with contacts, then names, masked; masking twice changes nothing more."""
+        return self.mask_names(mask_contacts(text))
+
+
 def mask_names(text: str, names: Iterable[str]) -> str:
     """The text with each name replaced by "[member]": accent- and case-blind, whole words only."""
-    pattern = _name_pattern(names)
-    if pattern is None or not text:
-        return text
-    folded, origins = _fold(text)
-    pieces: list[str] = []
-    position = 0
-    for start, end in _spans(pattern, folded):
-        first = origins[start]
-        last = origins[end - 1] + 1
-        while last < len(text) and not _fold_char(text[last]):
-            last += 1  # a trailing combining accent belongs to the masked letter
-        pieces.extend([text[position:first], MEMBER])
-        position = last
-    pieces.append(text[position:])
-    return "".join(pieces)
+    return NameMasker(names).mask_names(text)
 
 
 def _phone(match: re.Match[str]) -> str:
@@ -142,4 +186,4 @@ def mask_contacts(text: str) -> str:
 
 def mask_text(text: str, names: Iterable[str]) -> str:
     """The text with contacts, then member names, masked; masking twice changes nothing more."""
-    return mask_names(mask_contacts(text), names)
+    return NameMasker(names).mask(text)

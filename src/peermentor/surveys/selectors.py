@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from peermentor.accounts.models import User
 from peermentor.programs.models import Group, Program
 from peermentor.surveys.models import Answer, Instrument, Question, Response, Wave, WaveInvitee
-from peermentor.surveys.pseudonymise import group_label, mask_text, name_variants, respondent_codes
+from peermentor.surveys.pseudonymise import (
+    NameMasker,
+    group_label,
+    name_variants,
+    respondent_code,
+)
 
 SMALL_CELL = 5
 
@@ -49,12 +57,18 @@ def waves_of_program(*, program: Program) -> QuerySet[Wave]:
     return (
         program.waves.select_related("instrument")
         .annotate(
-            invited=Count("invitees", distinct=True),
-            answered=Count("invitees", filter=Q(invitees__answered=True), distinct=True),
-            response_count=Count("responses", distinct=True),
+            invited=_count_per_wave(WaveInvitee.objects.all()),
+            answered=_count_per_wave(WaveInvitee.objects.filter(answered=True)),
+            response_count=_count_per_wave(Response.objects.all()),
         )
         .order_by("-opens_on", "-id")
     )
+
+
+def _count_per_wave(rows: QuerySet[WaveInvitee] | QuerySet[Response]) -> Coalesce:
+    """How many of ``rows`` belong to the wave: a subquery each, so counts never multiply."""
+    per_wave = rows.filter(wave=OuterRef("pk")).order_by().values("wave")
+    return Coalesce(Subquery(per_wave.annotate(n=Count("pk")).values("n")), 0)
 
 
 @dataclass
@@ -141,11 +155,15 @@ class QuestionAnswers:
 
 @dataclass
 class PseudonymisedWave:
-    """Every answer of a wave by question, and the same by respondent for exports."""
+    """Answers of a wave by question, and the same by respondent for exports.
+
+    ``page`` is the page of respondents shown when the answers were asked for a page at a time.
+    """
 
     questions: list[Question]
     by_question: list[QuestionAnswers]
     rows: list[tuple[str, str, dict[int, str]]]
+    page: Page[tuple[int, int | None]] | None = None
 
 
 def program_member_names(*, program: Program) -> list[str]:
@@ -156,6 +174,16 @@ def program_member_names(*, program: Program) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=16)
+def _masker(names: tuple[str, ...]) -> NameMasker:
+    return NameMasker(names)
+
+
+def program_name_masker(*, program: Program) -> NameMasker:
+    """A masker for the names of the program's members, made once per list of names."""
+    return _masker(tuple(program_member_names(program=program)))
+
+
 def _group_labels(wave: Wave) -> dict[int, str]:
     groups = Group.objects.filter(program_id=wave.program_id).annotate(
         current=Count("memberships", filter=Q(memberships__left_on__isnull=True))
@@ -163,44 +191,54 @@ def _group_labels(wave: Wave) -> dict[int, str]:
     return {group.pk: group_label(group.name, group.current) for group in groups}
 
 
-def _display(question: Question, answer: Answer, names: list[str]) -> str:
+def _display(question: Question, answer: Answer, masker: NameMasker) -> str:
     if question.type == Question.Type.OPEN_TEXT:
-        return mask_text(answer.text, names)
+        return masker.mask(answer.text)
     if question.type == Question.Type.NUMBER:
         return "" if answer.number is None else f"{answer.number:g}"
     return "; ".join(question.choice_label(str(code)) for code in answer.choices)
 
 
-def pseudonymised_answers(*, wave: Wave) -> PseudonymisedWave:
+ANSWERS_PER_PAGE = 50
+
+
+def pseudonymised_answers(
+    *, wave: Wave, page_number: int | str | None = None, per_page: int | None = None
+) -> PseudonymisedWave:
     """Answers with respondent codes R01…, group names only for groups of five or more, and
-    members' names, e-mail addresses and phone numbers masked in free text."""
+    members' names, e-mail addresses and phone numbers masked in free text.
+
+    Codes number the wave's responses in the order they came in. With ``page_number``, only
+    that page of respondents (``per_page``, by default ``ANSWERS_PER_PAGE``) is read; without,
+    every respondent.
+    """
     questions = list(wave_questions(wave=wave))
-    responses = list(
-        Response.objects.filter(wave=wave)
-        .order_by("id")
-        .prefetch_related(
-            Prefetch(
-                "answers",
-                queryset=Answer.objects.only(
-                    "id", "response_id", "question_id", "text", "number", "choices"
-                ),
-            )
-        )
-    )
-    codes = respondent_codes(str(response.pk) for response in responses)
+    respondents = Response.objects.filter(wave=wave).order_by("id").values_list("id", "group_id")
+    answers = Answer.objects.only("id", "response_id", "question_id", "text", "number", "choices")
+    page = None
+    if page_number is None:
+        chosen = list(respondents)
+        first, total = 1, len(chosen)
+        answers = answers.filter(response__wave=wave)
+    else:
+        page = Paginator(respondents, per_page or ANSWERS_PER_PAGE).get_page(page_number)
+        chosen = list(page.object_list)
+        first, total = page.start_index(), page.paginator.count
+        answers = answers.filter(response_id__in=[pk for pk, _ in chosen])
+    by_response: dict[int, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        by_response[answer.response_id].append(answer)
     labels = _group_labels(wave)
-    names = program_member_names(program=wave.program)
+    masker = program_name_masker(program=wave.program)
     by_id = {question.pk: question for question in questions}
     rows: list[tuple[str, str, dict[int, str]]] = []
-    for response in responses:
-        label = labels.get(response.group_id, "") if response.group_id else ""
+    for number, (response_id, group_id) in enumerate(chosen, start=first):
         values = {
-            a.question_id: _display(by_id[a.question_id], a, names)
-            for a in response.answers.all()
+            a.question_id: _display(by_id[a.question_id], a, masker)
+            for a in by_response[response_id]
             if a.question_id in by_id
         }
-        rows.append((codes[str(response.pk)], label, values))
-    rows.sort(key=lambda row: row[0])
+        rows.append((respondent_code(number, total), labels.get(group_id or 0, ""), values))
     by_question = [
         QuestionAnswers(
             q,
@@ -212,7 +250,7 @@ def pseudonymised_answers(*, wave: Wave) -> PseudonymisedWave:
         )
         for q in questions
     ]
-    return PseudonymisedWave(questions, by_question, rows)
+    return PseudonymisedWave(questions, by_question, rows, page)
 
 
 @dataclass

@@ -295,7 +295,7 @@ def wave_answers(request: HttpRequest, wave_id: int) -> HttpResponse:
     context = {
         "wave": wave,
         "program": wave.program,
-        "data": selectors.pseudonymised_answers(wave=wave),
+        "data": selectors.pseudonymised_answers(wave=wave, page_number=request.GET.get("page", 1)),
     }
     return render(request, "surveys/wave_answers.html", context)
 

@@ -45,6 +45,7 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--forwarded-allow-ips",
             "127.0.0.1",
+            "--preload",  # loaded once, then forked: warm workers (see peermentor.wsgi)
         ]
         self.stdout.write(f"PeerMentor is at http://{options['host']}:{options['port']}/")
         # A plain `kill` (SIGTERM) stops the server and the worker as Ctrl-C does.
