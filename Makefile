@@ -46,8 +46,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	PEERMENTOR_DATA_DIR=$$(mktemp -d) $(BIN)/peermentor makemigrations --check --dry-run
 
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 suite: $(STAMP) chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint suite
 

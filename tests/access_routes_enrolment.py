@@ -88,7 +88,8 @@ ROUTES: dict[str, Route] = {
     "waitlist": Route(_call_kwargs, _PAGE),
     "waitlist_offer": Route(_waitlisted, _POST, method="post"),
     "formation_run": Route(_run, _PAGE),
-    "formation_progress": Route(_run, _PAGE),
+    # Polled by htmx; opened on its own it sends the director to the run's page.
+    "formation_progress": Route(_run, expect(NOT_FOUND, director=REDIRECT, evaluator=FORBIDDEN)),
     "formation_move": Route(_run, _POST, method="post", data=_person_in_run),
     "formation_pin": Route(_run, _POST, method="post", data=_person_in_run),
     "formation_reoptimise": Route(_run, _POST, method="post"),

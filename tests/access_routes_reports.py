@@ -5,6 +5,7 @@ The home page and the director's dashboard (``program_figures``) are in the main
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.access_support import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Route, expect
@@ -32,11 +33,24 @@ def _report(world: World) -> dict[str, Any]:
     return {"report_id": report.pk}
 
 
+def _chart(world: World) -> dict[str, Any]:
+    """A chart of the dashboard, once the program has enough people and meetings to show one."""
+    from peermentor.reports.views import _render_figures
+    from tests.reports.conftest import add_groups, add_history
+
+    add_history(world, meetings=3)
+    add_groups(world, 1, 5)
+    page = _render_figures(world.program)  # keeps its charts in the cache
+    name, digest = re.search(r"/charts/([a-z]+)-([0-9a-f]+)\.svg", page).groups()  # type: ignore[union-attr]
+    return {"slug": world.program.slug, "name": name, "digest": digest}
+
+
 def _pdf(world: World) -> dict[str, Any]:
     return {**_report(world), "fmt": "pdf"}
 
 
 ROUTES: dict[str, Route] = {
+    "program_figures_chart": Route(_chart, _STAFF_ONLY),
     "group_dashboard": Route(
         lambda w: {"group_id": w.group.pk},
         expect(NOT_FOUND, director=FORBIDDEN, member=OK, other_member=OK, senior=OK),

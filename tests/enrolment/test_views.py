@@ -185,11 +185,15 @@ def test_starting_a_run_leads_to_its_proposal_with_reasons(world: World, call: C
 
 def test_progress_asks_the_page_to_reload_when_done(world: World, call: Call) -> None:
     run = done_run(call, [add_applicant(call, n) for n in range(4)])
-    response = client_for(world.director).get(reverse("formation_progress", args=[run.pk]))
+    url = reverse("formation_progress", args=[run.pk])
+    response = client_for(world.director).get(url, headers={"HX-Request": "true"})
     assert response["HX-Refresh"] == "true"
+    opened = client_for(world.director).get(url)  # not polled: the run's whole page instead
+    assert opened.status_code == 302
+    assert opened["Location"] == reverse("formation_run", args=[run.pk])
     run.status = FormationRun.Status.QUEUED
     run.save()
-    page = client_for(world.director).get(reverse("formation_progress", args=[run.pk]))
+    page = client_for(world.director).get(url, headers={"HX-Request": "true"})
     assert 'hx-trigger="every 2s"' in page.content.decode()
     assert "db_worker" in page.content.decode()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -146,3 +147,24 @@ def test_home_queries_do_not_grow_with_the_data(
     add_history(world, meetings=meetings)
     with django_assert_max_num_queries(33):
         assert client_for(world.member).get(reverse("home")).status_code == 200
+
+
+def test_the_dashboard_charts_are_images_of_their_own_that_change_with_the_figures(
+    history: World, figures_cache: Any
+) -> None:
+    _more_groups(history, 1, 5)
+    client = client_for(history.director)
+    page = client.get(reverse("program_figures", args=[history.program.slug])).content.decode()
+    sources = re.findall(r'<img class="chart" src="([^"]+)"', page)
+    assert sources
+    assert "data:" not in "".join(sources)
+    for source in sources:
+        chart = client.get(source)
+        assert chart.status_code == 200
+        assert chart.content.startswith(b"<?xml")
+        assert b"<svg" in chart.content
+        assert client_for(history.member).get(source).status_code == 404
+    figures_cache.clear()  # the figures are recomputed after more meetings: new addresses
+    add_history(history, meetings=2, start_year=2023)
+    again = client.get(reverse("program_figures", args=[history.program.slug])).content.decode()
+    assert set(re.findall(r'<img class="chart" src="([^"]+)"', again)) != set(sources)

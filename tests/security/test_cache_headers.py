@@ -25,6 +25,10 @@ def _no_store(response: Any) -> bool:
     return "no-store" in directives
 
 
+# Content-addressed charts of aggregate figures, which the person's own browser may keep.
+PRIVATELY_KEPT = {"program_figures_chart"}
+
+
 def test_every_signed_in_page_is_not_stored(world: World) -> None:
     clients = {p: client_for(world.persona(p)) for p in SIGNED_IN}
     checked, stored = 0, []
@@ -37,10 +41,31 @@ def test_every_signed_in_page_is_not_stored(world: World) -> None:
                 continue
             response = clients[persona].get(url)
             checked += 1
+            if name in PRIVATELY_KEPT and response.status_code == OK:
+                continue  # checked below
             if not _no_store(response):
                 stored.append(f"{name} as {persona}: {response.get('Cache-Control')!r}")
     assert checked > 200, checked
     assert not stored, "\n".join(stored)
+
+
+def test_dashboard_charts_are_kept_only_by_the_browser_and_only_while_unchanged(
+    world: World,
+) -> None:
+    route = MATRIX["program_figures_chart"]
+    kwargs = route.kwargs(world)
+    response = client_for(world.director).get(reverse("program_figures_chart", kwargs=kwargs))
+    assert response.status_code == OK
+    assert response["Content-Type"] == "image/svg+xml"
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "immutable", "max-age=3600"} <= directives
+    assert not directives & {"public", "no-store"}
+    stale = client_for(world.director).get(
+        reverse("program_figures_chart", kwargs={**kwargs, "digest": "0" * 16})
+    )
+    assert stale.status_code == NOT_FOUND
+    assert _no_store(stale)
+    assert {name for name in MATRIX if name.endswith("_chart")} == PRIVATELY_KEPT
 
 
 def test_exports_are_not_stored(world: World) -> None:

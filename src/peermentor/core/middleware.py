@@ -85,11 +85,24 @@ class NoStoreForSignedInMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if getattr(response, "kept_privately", False):
+            return response  # see privately_kept
         signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
         if signed_in or _reached_by_secret_link(request):
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def privately_kept(response: HttpResponse, seconds: int) -> HttpResponse:
+    """Let the person's own browser keep this response for ``seconds``, and no cache between.
+
+    Only for content-addressed responses of aggregate figures (a chart whose address changes
+    with its numbers): never for a page, a group's content or anyone's answers.
+    """
+    patch_cache_control(response, private=True, max_age=seconds, immutable=True)
+    response.kept_privately = True  # type: ignore[attr-defined]
+    return response
 
 
 def _reached_by_secret_link(request: HttpRequest) -> bool:

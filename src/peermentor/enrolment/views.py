@@ -182,8 +182,11 @@ def _progress(run: FormationRun) -> dict[str, Any]:
 
 @login_required
 def formation_progress(request: HttpRequest, run_id: int) -> HttpResponse:
-    """The progress bar (htmx polls it); a finished run asks the page to reload."""
+    """The progress bar (htmx polls it); a finished run asks the page to reload. Opened on its
+    own, it sends the person to the run's page, which shows the same bar in a whole page."""
     run = _run(request, run_id)
+    if not request.headers.get("HX-Request"):
+        return redirect("formation_run", run_id=run.pk)
     if run.status not in (FormationRun.Status.QUEUED, FormationRun.Status.RUNNING):
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"

@@ -9,6 +9,11 @@ from peermentor.reports import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("programs/<slug:slug>/figures/", views.program_figures, name="program_figures"),
+    path(
+        "programs/<slug:slug>/figures/charts/<slug:name>-<slug:digest>.svg",
+        views.program_figures_chart,
+        name="program_figures_chart",
+    ),
     path("groups/<int:group_id>/dashboard/", views.group_dashboard, name="group_dashboard"),
     path("programs/<slug:slug>/reports/", views.report_list, name="report_list"),
     path("programs/<slug:slug>/reports/new/", views.report_create, name="report_create"),

@@ -6,17 +6,22 @@ or a service. Directors and evaluators see aggregates and reports; members see t
 
 from __future__ import annotations
 
+import hashlib
+
 from csp.decorators import csp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from peermentor.core.audit import audit_record
 from peermentor.core.authorization import allowed, get_for_user_or_404
-from peermentor.core.figures_cache import cached_figures
+from peermentor.core.figures_cache import KEEP_SECONDS, cached_figures
+from peermentor.core.middleware import privately_kept
 from peermentor.programs import selectors as programs
 from peermentor.programs.access import group_for_content
 from peermentor.programs.models import Program
@@ -60,19 +65,65 @@ def program_figures(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _figures_html(program: Program) -> str:
-    """The figures rendered once per computation: every visit in between reuses the HTML."""
     return cached_figures(
-        f"reports:director-html:{program.pk}",
-        lambda: render_to_string(
-            "reports/partials/program_figures.html",
-            {
-                "program": program,
-                "d": selectors.director_dashboard(program=program),
-                "small_cell": selectors.SMALL_CELL,
-            },
-        ),
+        f"reports:director-figures:{program.pk}",
+        lambda: _render_figures(program),
         fresh_seconds=selectors.DASHBOARD_SECONDS,
     )
+
+
+def _chart_key(program: Program, name: str, digest: str) -> str:
+    return f"reports:director-chart:{program.pk}:{name}:{digest}"
+
+
+def _chart_digest(svg: str) -> str:
+    return hashlib.sha256(svg.encode()).hexdigest()[:16]
+
+
+def _render_figures(program: Program) -> str:
+    """The figures' HTML; each chart is kept apart under an address that changes with its
+    numbers, so that the page stays light and a browser keeps a chart while it is the same."""
+    figures = selectors.director_dashboard(program=program)
+    drawn = {
+        "held": figures.held_svg,
+        "attendance": figures.attendance_svg,
+        "retention": figures.retention.svg,
+        "productivity": figures.productivity_svg,
+        "waves": figures.waves_svg,
+    }
+    charts = {(name, _chart_digest(svg)): svg for name, svg in drawn.items() if svg}
+    cache.set_many(
+        {_chart_key(program, name, digest): svg for (name, digest), svg in charts.items()},
+        KEEP_SECONDS,
+    )
+    chart_urls = {
+        name: reverse("program_figures_chart", args=[program.slug, name, digest])
+        for name, digest in charts
+    }
+    return render_to_string(
+        "reports/partials/program_figures.html",
+        {
+            "program": program,
+            "d": figures,
+            "chart_urls": chart_urls,
+            "small_cell": selectors.SMALL_CELL,
+        },
+    )
+
+
+CHART_KEPT_SECONDS = 60 * 60  # a browser keeps a dashboard chart (aggregates only) an hour
+
+
+@login_required
+def program_figures_chart(request: HttpRequest, slug: str, name: str, digest: str) -> HttpResponse:
+    """One chart of the dashboard as SVG, as drawn for the page that refers to it."""
+    program = _program(request, slug)
+    svg = cache.get(_chart_key(program, name, digest))
+    if svg is None:
+        raise Http404("That chart is no longer on the dashboard: reload the page.")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["X-Content-Type-Options"] = "nosniff"
+    return privately_kept(response, CHART_KEPT_SECONDS)
 
 
 @login_required
