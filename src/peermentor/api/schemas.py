@@ -77,7 +77,9 @@ class MemberOut(Schema):
     leave_reason: str
 
 
-class MeetingOut(Schema):
+class _MeetingFields(Schema):
+    """What every view of a meeting in the API says about it."""
+
     id: int
     starts_at: dt.datetime
     time_zone: str
@@ -87,6 +89,9 @@ class MeetingOut(Schema):
     video_link: str
     facilitator: str
     timekeeper: str
+
+
+class MeetingOut(_MeetingFields):
     present: int
     attendance_recorded: int
     agenda_items: int
@@ -118,17 +123,8 @@ class ActionOut(Schema):
     status: str
 
 
-class MeetingDetailOut(Schema):
-    id: int
+class MeetingDetailOut(_MeetingFields):
     group_id: int
-    starts_at: dt.datetime
-    time_zone: str
-    duration_minutes: int
-    status: str
-    place: str
-    video_link: str
-    facilitator: str
-    timekeeper: str
     notes: str
     planned_minutes: int
     agenda: list[AgendaItemOut]

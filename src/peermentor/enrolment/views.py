@@ -53,6 +53,13 @@ def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
     )
 
 
+def _cohort_group(request: HttpRequest, cohort_group_id: int) -> CohortGroup:
+    return get_for_user_or_404(
+        request.user, CohortGroup.objects.select_related("cohort__program", "group"), see=SEE,
+        need=MANAGE, pk=cohort_group_id,
+    )  # fmt: skip
+
+
 # --- Director: calls -------------------------------------------------------------------------
 
 
@@ -352,10 +359,7 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @require_POST
 def cohort_group_decide(request: HttpRequest, cohort_group_id: int) -> HttpResponse:
     """Renew, close or release one group at the end of its term."""
-    cohort_group = get_for_user_or_404(
-        request.user, CohortGroup.objects.select_related("cohort__program", "group"), see=SEE,
-        need=MANAGE, pk=cohort_group_id,
-    )  # fmt: skip
+    cohort_group = _cohort_group(request, cohort_group_id)
     form = CohortDecisionForm(
         request.POST, cohort=cohort_group.cohort, prefix=f"g{cohort_group.pk}"
     )
@@ -377,10 +381,7 @@ def cohort_group_decide(request: HttpRequest, cohort_group_id: int) -> HttpRespo
 @require_POST
 def cohort_group_poll(request: HttpRequest, cohort_group_id: int) -> HttpResponse:
     """Open a group's first poll with its common times, once a member has joined."""
-    cohort_group = get_for_user_or_404(
-        request.user, CohortGroup.objects.select_related("cohort__program", "group"), see=SEE,
-        need=MANAGE, pk=cohort_group_id,
-    )  # fmt: skip
+    cohort_group = _cohort_group(request, cohort_group_id)
     if services.cohort_group_seed_poll(cohort_group=cohort_group, actor=request.user):
         messages.success(request, f"{cohort_group.group} has its first poll.")
     else:

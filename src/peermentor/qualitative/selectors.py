@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from peermentor.programs.models import Program
-from peermentor.qualitative.models import Coder, CodingRound, Exemplar, Segment, Theme
+from peermentor.qualitative.models import (
+    Coder,
+    CodingRound,
+    Exemplar,
+    KeywordRule,
+    Segment,
+    Theme,
+)
 
 
 @dataclass
@@ -363,6 +370,11 @@ def themes_overview(*, program: Program) -> list[Theme]:
             Prefetch("exemplars", queryset=Exemplar.objects.order_by("created_at")),
         )
     )
+
+
+def keyword_rules(*, program: Program) -> QuerySet[KeywordRule]:
+    """The program's keyword rules with the code each one suggests."""
+    return KeywordRule.objects.filter(program=program).select_related("code")
 
 
 MAX_CANDIDATES = 200

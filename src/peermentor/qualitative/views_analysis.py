@@ -509,7 +509,7 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
     program = _program(request, slug)
     context = {
         "program": program,
-        "rules": KeywordRule.objects.filter(program=program).select_related("code"),
+        "rules": selectors.keyword_rules(program=program),
         "form": KeywordRuleForm(program=program),
         "page": "rules",
         "section": "assist",
