@@ -176,7 +176,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", help="PeerMentor data folder (default: a new one).")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=400, help="Requests per endpoint.")
+    parser.add_argument("--requests", type=int, default=2000, help="Requests per endpoint.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
     options = parser.parse_args()
     env = {

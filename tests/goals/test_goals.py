@@ -13,6 +13,7 @@ from peermentor.core.authorization import allowed
 from peermentor.goals import selectors, services
 from peermentor.goals.models import Goal, GoalCheckIn
 from peermentor.meetings import services as meetings
+from peermentor.reports.selectors import director_dashboard
 from tests.conftest import World, client_for
 
 
@@ -142,8 +143,9 @@ def test_accountability_round_lists_shared_goals_and_open_actions(world: World) 
 
 def test_director_sees_counts_only_and_small_groups_are_suppressed(world: World) -> None:
     _goal(world, "group")
-    rows = selectors.goal_counts(program=world.program)
-    assert all(row.suppressed for row in rows), "fewer than five people: nothing shown"
+    figures = director_dashboard(program=world.program)
+    assert figures.goals_set is None, "fewer than five people: nothing shown"
+    assert all(row.goals is None for row in figures.groups)
     page = client_for(world.director).get(reverse("program_figures", args=["psych"]))
     assert "Submit a paper" not in page.content.decode()
     assert "fewer than 5 members" in page.content.decode()
@@ -167,9 +169,8 @@ def test_counts_show_once_five_people_have_goals(world: World) -> None:
         )
         if index < 2:
             services.checkin_record(goal=goal, actor=person, progress=100)
-    program_row = selectors.goal_counts(program=world.program)[0]
-    assert (program_row.people, program_row.goals, program_row.check_ins) == (5, 5, 2)
-    assert program_row.achieved_percent == 40
+    figures = director_dashboard(program=world.program)
+    assert (figures.goals_people, figures.goals_set, figures.goals_met) == (5, 5, 2)
 
 
 def test_development_plan_downloads_as_markdown_and_pdf(world: World) -> None:

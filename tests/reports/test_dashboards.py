@@ -168,3 +168,62 @@ def test_the_dashboard_charts_are_images_of_their_own_that_change_with_the_figur
     add_history(history, meetings=2, start_year=2023)
     again = client.get(reverse("program_figures", args=[history.program.slug])).content.decode()
     assert set(re.findall(r'<img class="chart" src="([^"]+)"', again)) != set(sources)
+
+
+def _program_of_three_groups(world: World) -> Any:
+    """Groups of 3, 5 and 7 current members, with 2, 5 and 6 of them setting a goal."""
+    from peermentor.goals import services as goals
+    from peermentor.programs import services as programs
+    from tests.conftest import make_user
+
+    program = programs.program_create(name="Three groups", slug="three", creator=world.director)
+    for name, size, with_goals in (("Small", 3, 2), ("Mid", 5, 5), ("Big", 7, 6)):
+        group = programs.group_create(
+            program=program, name=name, time_zone="UTC", formed_on=dt.date(2020, 1, 6),
+            actor=world.director,
+        )  # fmt: skip
+        for index in range(size):
+            person = make_user(f"{name.lower()}{index}@test.example", f"{name} Person {index}")
+            programs.membership_add(
+                group=group, user=person, role="member", joined_on=dt.date(2020, 1, 6),
+                actor=world.director,
+            )  # fmt: skip
+            if index < with_goals:
+                goals.goal_create(owner=person, group=group, title="A goal", category="teaching")
+    return program
+
+
+def test_a_lone_hidden_group_takes_the_next_smallest_with_it(world: World) -> None:
+    """The program's totals are on the page: with one group hidden, the total less the shown
+    groups would give its figures away, so the next smallest group is hidden too."""
+    from peermentor.reports.selectors import director_dashboard
+
+    program = _program_of_three_groups(world)
+    figures = director_dashboard(program=program, today=dt.date(2024, 1, 1))
+    rows = {row.name: row for row in figures.groups}
+    assert rows["Small"].ties_before is None
+    assert rows["Mid"].ties_before is None
+    assert rows["Big"].ties_before == 0
+    assert rows["Small"].goals is None
+    assert rows["Mid"].goals is None
+    assert rows["Big"].goals == 6
+    assert figures.goals_set == 13  # the total is shown: it gives away only Small + Mid
+    assert {row.name: row.current for row in figures.groups} == {"Small": 3, "Mid": 5, "Big": 7}
+
+
+def test_program_productivity_hides_a_second_group_with_a_lone_small_one(world: World) -> None:
+    from peermentor.scholarship.selectors import program_scholarship
+
+    program = _program_of_three_groups(world)
+    rows = {r.label: r for r in program_scholarship(program=program)["rows"]}
+    assert (rows["Small"].hidden, rows["Mid"].hidden, rows["Big"].hidden) == (
+        "small",
+        "complementary",
+        None,
+    )
+    assert rows["Mid"].comparison is None
+    assert rows["Big"].comparison is not None
+    page = client_for(world.director).get(reverse("program_productivity", args=["three"]))
+    assert (
+        "Not shown, so that a smaller hidden figure cannot be worked out" in page.content.decode()
+    )

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peermentor.scholarship.productivity import (
-    Cell,
     MembershipSpan,
     MemberWork,
     RateComparison,
@@ -20,7 +19,6 @@ from peermentor.scholarship.productivity import (
     person_years,
     pooled,
     rate_ratio,
-    suppress_small,
     work_date,
     works_per_year,
     years_before,
@@ -248,34 +246,6 @@ def test_paired_test_with_tied_differences_uses_the_normal_approximation() -> No
     assert result.method == "asymptotic"
     assert result.p_value is not None
     assert result.p_value < 0.05
-
-
-def test_suppress_small_hides_cells_of_fewer_than_five_people() -> None:
-    cells = {"A": Cell(12, 1.4), "B": Cell(4, 2.0), "C": Cell(7, 0.9), "D": Cell(3, 1.1)}
-    shown = suppress_small(cells)
-    assert shown["A"] == Cell(12, 1.4)
-    assert shown["C"] == Cell(7, 0.9)
-    assert shown["B"] == Cell(None, None, "small")
-    assert shown["D"].flag == "small"
-    assert shown["B"].suppressed
-    assert not shown["A"].suppressed
-
-
-def test_a_single_small_cell_takes_the_next_smallest_with_it() -> None:
-    shown = suppress_small({"A": Cell(12, 1.4), "B": Cell(2, 2.0), "C": Cell(7, 0.9)})
-    assert shown["B"].flag == "small"
-    assert shown["C"] == Cell(None, None, "complementary")
-    assert shown["A"] == Cell(12, 1.4)
-
-
-def test_suppress_small_can_skip_complementary_suppression_and_change_the_minimum() -> None:
-    cells = {"A": Cell(12, 1.4), "B": Cell(6, 2.0), "C": Cell(7, 0.9)}
-    shown = suppress_small(cells, minimum=7, complementary=False)
-    assert shown["B"].flag == "small"
-    assert shown["A"] == cells["A"]
-    assert shown["C"] == cells["C"]
-    assert suppress_small({}) == {}
-    assert suppress_small({"only": Cell(3, 1.0)}) == {"only": Cell(None, None, "small")}
 
 
 @settings(max_examples=200, deadline=None)

@@ -132,7 +132,28 @@ def test_closed_question_counts_under_five_are_suppressed(world: World) -> None:
     page = client_for(world.director).get(reverse("wave_detail", args=[wave.pk])).content.decode()
     assert "data:image/svg+xml;base64," in page
     assert "<td>5</td>" in page
-    assert "fewer than 5" in page
+    assert "Fewer than 5 people: not shown" in page
+
+
+def test_a_lone_small_choice_takes_the_next_smallest_with_it(world: World) -> None:
+    """With the number answering shown, a lone hidden count is that number less the rest."""
+    from tests.surveys.test_survey_queries import grow_group
+
+    wave = open_wave(world, groups=[grow_group(world, 26)])
+    picks = ["5"] * 8 + ["4"] * 7 + ["3"] * 6 + ["2"] * 5  # nobody picked "1"
+    for record, pick in zip(wave.invitees.all(), picks, strict=True):
+        services.response_submit(invitee=record, answers={"ratings_satisfaction": pick})
+    summary = next(
+        s for s in selectors.closed_summaries(wave=wave) if s.question.key == "ratings_satisfaction"
+    )
+    assert {c.code: c.hidden for c in summary.choices if c.count is None} == {
+        "1": "small",
+        "2": "complementary",
+    }
+    shown = {c.code: c.count for c in summary.choices if c.count is not None}
+    assert shown == {"3": 6, "4": 7, "5": 8}
+    page = client_for(world.director).get(reverse("wave_detail", args=[wave.pk])).content.decode()
+    assert "Not shown, so that a smaller hidden figure cannot be worked out" in page
 
 
 def test_the_evaluator_reads_pseudonymised_answers(world: World) -> None:

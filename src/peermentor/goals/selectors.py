@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -17,7 +16,6 @@ from peermentor.meetings.models import ActionItem, Meeting
 from peermentor.programs.models import Group, Membership, Program
 
 DUE_SOON = dt.timedelta(days=30)
-SMALL_CELL = 5
 
 
 def _with_history(goals: QuerySet[Goal]) -> QuerySet[Goal]:
@@ -167,42 +165,4 @@ def deadlines_for(
         )
         .select_related("group")
         .order_by("deadline")
-    )
-
-
-# --- Counts for directors --------------------------------------------------------------------
-
-
-@dataclass
-class GoalCounts:
-    """Goals set, check-ins made and share of goals met: numbers only, never goal text."""
-
-    label: str
-    people: int
-    goals: int | None
-    check_ins: int | None
-    achieved_percent: int | None
-    suppressed: bool
-
-
-def goal_counts(*, program: Program) -> list[GoalCounts]:
-    """Counts for the whole program and per group; groups of fewer than five are suppressed."""
-    rows = [_counts(program.name, Goal.objects.filter(group__program=program))]
-    for group in program.groups.order_by("formed_on"):
-        rows.append(_counts(group.name, Goal.objects.filter(group=group)))
-    return rows
-
-
-def _counts(label: str, goals: QuerySet[Goal]) -> GoalCounts:
-    totals: dict[str, Any] = goals.aggregate(
-        people=Count("owner", distinct=True),
-        goals=Count("id", distinct=True),
-        achieved=Count("id", filter=Q(status=Goal.Status.ACHIEVED), distinct=True),
-        check_ins=Count("check_ins", distinct=True),
-    )
-    if totals["people"] < SMALL_CELL:
-        return GoalCounts(label, totals["people"], None, None, None, suppressed=True)
-    percent = round(100 * totals["achieved"] / totals["goals"]) if totals["goals"] else None
-    return GoalCounts(
-        label, totals["people"], totals["goals"], totals["check_ins"], percent, suppressed=False
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from peermentor.accounts.models import User
@@ -58,11 +58,21 @@ def program_roles_for_user(*, user: User) -> QuerySet[ProgramRole]:
     )
 
 
+_MEMBER_KIND = "member"  # not a program role: stands for "a current member of some group"
+
+
 def navigation_roles(*, user: User) -> dict[str, bool]:
     """Which kinds of place the navigation shows for this person."""
-    roles = set(ProgramRole.objects.filter(user=user).values_list("role", flat=True).distinct())
+    member = (
+        Membership.objects.filter(user=user, left_on__isnull=True)
+        .annotate(kind=Value(_MEMBER_KIND, output_field=CharField()))
+        .values_list("kind", flat=True)
+        .order_by()
+    )
+    program_roles = ProgramRole.objects.filter(user=user).values_list("role", flat=True).order_by()
+    roles = set(program_roles.union(member))  # one query for the whole navigation
     return {
-        "is_member": Membership.objects.filter(user=user, left_on__isnull=True).exists(),
+        "is_member": _MEMBER_KIND in roles,
         "is_director": ProgramRole.Role.DIRECTOR in roles,
         "is_evaluator": ProgramRole.Role.EVALUATOR in roles,
         "is_site_admin": user.is_superuser,

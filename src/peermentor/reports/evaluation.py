@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from peermentor.core import charts
+from peermentor.core import charts, disclosure
 from peermentor.meetings.models import Attendance, Meeting
 from peermentor.programs.models import Group, Membership, Program
 from peermentor.qualitative import selectors as qualitative
@@ -222,11 +222,10 @@ def scholarship_results(program: Program, group: Group | None, until: dt.date) -
     ties = figures_of._collaboration(spans, until, window)
     names = dict(program.groups.values_list("pk", "name"))
     sizes = Counter(s.group_id for s in spans)
-    # Per-group bars only for groups of five or more; the totals cover every group.
+    # Per-group bars only for groups whose figures may be shown; the totals cover every group.
     rows = [(names[g], t) for g, t in ties.items() if g in names]
-    shown = [
-        (names[g], t) for g, t in ties.items() if g in names and sizes[g] >= figures_of.SMALL_CELL
-    ]
+    hidden = disclosure.hidden_cells({g: sizes[g] for g in ties if g in names})
+    shown = [(names[g], t) for g, t in ties.items() if g in names and g not in hidden]
     svg = (
         charts.grouped_bars(
             [name[:18] for name, _ in shown],
@@ -248,6 +247,7 @@ def scholarship_results(program: Program, group: Group | None, until: dt.date) -
                 "name": r.label,
                 "people": r.people,
                 "comparison": _comparison(r.comparison) if r.comparison else None,
+                "hidden": r.hidden,
             }
             for r in output["rows"]
         ],

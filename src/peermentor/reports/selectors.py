@@ -2,7 +2,8 @@
 
 Reports read every feature app (feature apps never read reports). Every read here runs a fixed
 number of queries whatever the size of the program; the director's figures are aggregates with
-any cell describing fewer than ``SMALL_CELL`` people suppressed.
+any cell describing fewer than ``SMALL_CELL`` people suppressed, and a second one with a lone
+hidden cell (``core.disclosure``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from peermentor.accounts.models import Rank, Track, User
+from peermentor.core import disclosure
 from peermentor.goals import selectors as goals
 from peermentor.goals.models import Goal, Resource
 from peermentor.meetings import selectors as meetings
@@ -29,7 +31,7 @@ from peermentor.scholarship import selectors as scholarship
 from peermentor.scholarship.models import Authorship
 from peermentor.surveys.models import WaveInvitee
 
-SMALL_CELL = 5
+SMALL_CELL = disclosure.SMALL_CELL
 DASHBOARD_SECONDS = 300  # the director's figures are recomputed at most every five minutes
 HELD = Meeting.Status.HELD
 PRESENT = (Attendance.Status.PRESENT, Attendance.Status.LATE)
@@ -365,10 +367,6 @@ class GroupRow:
     ties_before: int | None
     ties_during: int | None
 
-    @property
-    def small(self) -> bool:
-        return self.current < SMALL_CELL
-
 
 @dataclass
 class WaveRate:
@@ -445,27 +443,57 @@ def _wave_rates(invitees: QuerySet[WaveInvitee]) -> list[WaveRate]:
 
 def _group_row(
     group: Group,
-    spans: list[Span],
+    current: int,
     held: int,
     rate: Rate | None,
     goal_row: dict[str, int] | None,
     ties: dict[str, Any] | None,
+    hidden: bool,
+    goals_hidden: bool,
 ) -> GroupRow:
-    current = sum(1 for s in spans if s.left_on is None)
-    small = current < SMALL_CELL
-    goal_small = goal_row is None or goal_row["people"] < SMALL_CELL
     return GroupRow(
         name=group.name,
         formed_on=group.formed_on,
         closed_on=group.closed_on,
         current=current,
         held=held,
-        attendance=None if small or rate is None else rate.percent,
-        goals=None if goal_small or goal_row is None else goal_row["goals"],
-        goals_met=None if goal_small or goal_row is None else goal_row["met"],
-        ties_before=None if small or ties is None else ties["ties_before"],
-        ties_during=None if small or ties is None else ties["ties_during"],
+        attendance=None if hidden or rate is None else rate.percent,
+        goals=None if goals_hidden or goal_row is None else goal_row["goals"],
+        goals_met=None if goals_hidden or goal_row is None else goal_row["met"],
+        ties_before=None if hidden or ties is None else ties["ties_before"],
+        ties_during=None if hidden or ties is None else ties["ties_during"],
     )
+
+
+def _group_rows(
+    groups: list[Group],
+    spans_of: dict[int, list[Span]],
+    held: dict[int, int],
+    rates: dict[int, Rate],
+    goal_rows: dict[int, dict[str, int]],
+    ties: dict[int, dict[str, Any]],
+) -> list[GroupRow]:
+    """The groups table: figures of groups with fewer than five current members (five goal
+    setters, for goals) hidden, and one more where a single one would be (the program's totals
+    are on the page)."""
+    current = {g.pk: sum(1 for s in spans_of.get(g.pk, []) if s.left_on is None) for g in groups}
+    hidden = disclosure.hidden_cells(current)
+    goals_hidden = disclosure.hidden_cells(
+        {g.pk: goal_rows[g.pk]["people"] if g.pk in goal_rows else 0 for g in groups}
+    )
+    return [
+        _group_row(
+            g,
+            current[g.pk],
+            held.get(g.pk, 0),
+            rates.get(g.pk),
+            goal_rows.get(g.pk),
+            ties.get(g.pk),
+            hidden=g.pk in hidden,
+            goals_hidden=g.pk in goals_hidden,
+        )
+        for g in groups
+    ]
 
 
 def director_dashboard(*, program: Program, today: dt.date | None = None) -> DirectorDashboard:
@@ -492,20 +520,10 @@ def director_dashboard(*, program: Program, today: dt.date | None = None) -> Dir
     output = scholarship.program_scholarship(program=program, today=today, window=window)
     waves = _wave_rates(WaveInvitee.objects.filter(wave__program=program))
     pooled = output["pooled"]
-    goals_small = goal_totals["people"] < SMALL_CELL
+    goals_small = disclosure.is_small(goal_totals["people"])
     return DirectorDashboard(
         computed_at=timezone.now(),
-        groups=[
-            _group_row(
-                g,
-                by_group.get(g.pk, []),
-                held.get(g.pk, 0),
-                rate_by_group.get(g.pk),
-                goal_rows.get(g.pk),
-                ties.get(g.pk),
-            )
-            for g in groups
-        ],
+        groups=_group_rows(groups, by_group, held, rate_by_group, goal_rows, ties),
         members_current=len({s.user_id for s in spans if s.left_on is None}),
         people=len({s.user_id for s in spans}),
         held_by_year=held_by_year,

@@ -1,5 +1,5 @@
 """Scholarly productivity of members: works per year, and before-joining against during-
-membership rates with rate ratios, a paired test across members, and small-cell suppression.
+membership rates with rate ratios, and a paired test across members.
 
 Pure module: no Django import; "today" is always passed in, never read from the clock.
 
@@ -22,21 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeAlias, TypeVar
+from typing import TypeAlias
 
 from scipy import stats
 
-K = TypeVar("K")
 # Member ids are database keys or texts; ids of one call must be comparable with each other.
 MemberId: TypeAlias = int | str
-T = TypeVar("T")
 DAYS_PER_YEAR = 365.25
 Z_95 = 1.959963984540054
 CONTINUITY = 0.5
 MIN_PAIRED = 5
-MIN_CELL_PEOPLE = 5
 
 
 @dataclass(frozen=True)
@@ -89,21 +86,6 @@ class PairedTest:
     p_value: float | None
     method: str | None
     reason: str | None
-
-
-@dataclass(frozen=True)
-class Cell(Generic[T]):
-    """One cell of a breakdown: how many people it describes and its figure; a suppressed
-    cell shows neither, and ``flag`` says why ("small" or "complementary")."""
-
-    people: int | None
-    value: T | None
-    flag: Literal["small", "complementary"] | None = None
-
-    @property
-    def suppressed(self) -> bool:
-        """Whether the cell is hidden."""
-        return self.flag is not None
 
 
 def work_date(year: int | None, date: str | dt.date | None = None) -> dt.date | None:
@@ -247,26 +229,6 @@ def paired_test(comparisons: Iterable[RateComparison]) -> PairedTest:
     return PairedTest(
         len(pairs), len(nonzero), float(result.statistic), float(result.pvalue), method, None
     )
-
-
-def suppress_small(
-    cells: Mapping[K, Cell[T]], minimum: int = MIN_CELL_PEOPLE, *, complementary: bool = True
-) -> dict[K, Cell[T]]:
-    """The cells with every cell describing fewer than ``minimum`` people hidden; when that
-    hides just one cell of several, the next smallest is hidden too (``complementary``) so
-    that the hidden figure cannot be worked out from a published total."""
-    small = {key for key, cell in cells.items() if (cell.people or 0) < minimum}
-    extra: set[K] = set()
-    if complementary and len(small) == 1 and len(cells) > 1:
-        rest = [key for key in cells if key not in small]
-        extra.add(min(rest, key=lambda key: cells[key].people or 0))
-    return {key: _suppressed(cell, key in small, key in extra) for key, cell in cells.items()}
-
-
-def _suppressed(cell: Cell[T], small: bool, extra: bool) -> Cell[T]:
-    if small:
-        return Cell(None, None, "small")
-    return Cell(None, None, "complementary") if extra else cell
 
 
 def _comparison(

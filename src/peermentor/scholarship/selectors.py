@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from peermentor.accounts.models import User
+from peermentor.core import disclosure
 from peermentor.core.figures_cache import cached_figures
 from peermentor.programs.models import Group, Membership, Program
 from peermentor.scholarship import network, productivity
@@ -175,6 +176,7 @@ class ProgramRow:
     label: str
     people: int | None
     comparison: productivity.RateComparison | None
+    hidden: disclosure.Reason | None = None
 
 
 PROGRAM_FIGURES_SECONDS = 300  # the program's productivity is recomputed at most this often
@@ -193,27 +195,27 @@ def program_scholarship_cached(*, program: Program, window: Window = Window()) -
 def program_scholarship(
     *, program: Program, today: dt.date | None = None, window: Window = Window()
 ) -> dict[str, Any]:
-    """Pooled before/during figures for the program and per group (fewer than five: hidden)."""
+    """Pooled before/during figures for the program and per group (groups of fewer than five
+    hidden, and a second group with a lone hidden one: ``core.disclosure``)."""
     today = today or timezone.localdate()
     memberships = list(Membership.objects.filter(group__program=program).select_related("group"))
     works, _ = _member_works({m.user_id for m in memberships})
     comparisons = productivity.compare_members(
         works, _spans(memberships, window), today=today, before_years=window.before
     )
-    rows = []
     by_group: dict[int, list[productivity.RateComparison]] = defaultdict(list)
     for membership, comparison in zip(memberships, comparisons, strict=True):
         by_group[membership.group_id].append(comparison)
-    for group in program.groups.order_by("formed_on"):
-        group_rows = by_group.get(group.pk, [])
-        small = len(group_rows) < productivity.MIN_CELL_PEOPLE
-        rows.append(
-            ProgramRow(
-                group.name,
-                None if small else len(group_rows),
-                None if small else productivity.pooled(group_rows),
-            )
+    groups = list(program.groups.order_by("formed_on"))
+    hidden = disclosure.hidden_cells({g.pk: len(by_group.get(g.pk, [])) for g in groups})
+    rows = [
+        ProgramRow(group.name, None, None, hidden[group.pk])
+        if group.pk in hidden
+        else ProgramRow(
+            group.name, len(by_group[group.pk]), productivity.pooled(by_group[group.pk])
         )
+        for group in groups
+    ]
     return {
         "pooled": productivity.pooled(comparisons),
         "paired": productivity.paired_test(comparisons),

@@ -15,6 +15,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from peermentor.accounts.models import User
+from peermentor.core import disclosure
 from peermentor.programs.models import Group, Program
 from peermentor.surveys.models import Answer, Instrument, Question, Response, Wave, WaveInvitee
 from peermentor.surveys.pseudonymise import (
@@ -24,7 +25,7 @@ from peermentor.surveys.pseudonymise import (
     respondent_code,
 )
 
-SMALL_CELL = 5
+SMALL_CELL = disclosure.SMALL_CELL
 
 
 def latest_instruments(*, program: Program) -> list[Instrument]:
@@ -97,11 +98,12 @@ def response_rates(*, wave: Wave) -> list[GroupRate]:
 
 @dataclass
 class ChoiceCount:
-    """One choice of a closed question and how many picked it (None: suppressed)."""
+    """One choice of a closed question and how many picked it (None: hidden, and why)."""
 
     code: str
     label: str
     count: int | None
+    hidden: disclosure.Reason | None = None
 
 
 @dataclass
@@ -129,10 +131,14 @@ def closed_summaries(*, wave: Wave) -> list[ClosedSummary]:
 def _summary(question: Question, answered: int, picked: Counter[str]) -> ClosedSummary:
     if answered < SMALL_CELL:
         return ClosedSummary(question, answered, suppressed=True)
-    choices = []
-    for code, label in question.choices:
-        count = picked.get(str(code), 0)
-        choices.append(ChoiceCount(str(code), str(label), count if count >= SMALL_CELL else None))
+    counts = {str(code): picked.get(str(code), 0) for code, _ in question.choices}
+    hidden = disclosure.hidden_cells(counts)  # the number answering is shown: complement too
+    choices = [
+        ChoiceCount(str(code), str(label), None, hidden[str(code)])
+        if str(code) in hidden
+        else ChoiceCount(str(code), str(label), counts[str(code)])
+        for code, label in question.choices
+    ]
     return ClosedSummary(question, answered, choices)
 
 
