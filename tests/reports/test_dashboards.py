@@ -227,3 +227,28 @@ def test_program_productivity_hides_a_second_group_with_a_lone_small_one(world: 
     assert (
         "Not shown, so that a smaller hidden figure cannot be worked out" in page.content.decode()
     )
+
+
+def test_the_dashboard_draws_collaboration_by_group_for_groups_it_may_show(
+    world: World, figures_cache: Any
+) -> None:
+    from peermentor.accounts.models import User
+    from peermentor.scholarship.models import Authorship, Work
+
+    _program_of_three_groups(world)
+    for title, emails in (("Big paper", ("big0", "big1")), ("Small paper", ("small0", "small1"))):
+        work = Work.objects.create(type="journal_article", title=title, year=2022)
+        for position, prefix in enumerate(emails):
+            author = User.objects.get(email=f"{prefix}@test.example")
+            Authorship.objects.create(
+                work=work, member=author, position=position, name=author.name,
+                claim=Authorship.Claim.CONFIRMED,
+            )  # fmt: skip
+    client = client_for(world.director)
+    page = client.get(reverse("program_figures", args=["three"])).content.decode()
+    assert "Collaboration by group" in page
+    chart_url = re.search(r'src="([^"]*/charts/collaboration-[^"]+)"', page)
+    assert chart_url is not None
+    chart = client.get(chart_url.group(1)).content.decode()
+    assert "Big" in chart
+    assert "Small" not in chart  # its figures are hidden: no bar either

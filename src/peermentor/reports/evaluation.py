@@ -21,6 +21,7 @@ from peermentor.meetings.models import Attendance, Meeting
 from peermentor.programs.models import Group, Membership, Program
 from peermentor.qualitative import selectors as qualitative
 from peermentor.qualitative.models import Code, CodingRound, Theme
+from peermentor.reports import figures as charts_of
 from peermentor.reports import selectors as figures_of
 from peermentor.reports.srqr import srqr_items
 from peermentor.scholarship import productivity
@@ -226,17 +227,8 @@ def scholarship_results(program: Program, group: Group | None, until: dt.date) -
     rows = [(names[g], t) for g, t in ties.items() if g in names]
     hidden = disclosure.hidden_cells({g: sizes[g] for g in ties if g in names})
     shown = [(names[g], t) for g, t in ties.items() if g in names and g not in hidden]
-    svg = (
-        charts.grouped_bars(
-            [name[:18] for name, _ in shown],
-            {
-                "Ties before": [t["ties_before"] for _, t in shown],
-                "Ties during": [t["ties_during"] for _, t in shown],
-            },
-            ylabel="Pairs who wrote together",
-        )
-        if shown
-        else None
+    svg = charts_of.collaboration_bars(
+        [(name, t["ties_before"], t["ties_during"]) for name, t in shown]
     )
     return {
         "pooled": _comparison(output["pooled"]),

@@ -46,3 +46,25 @@ def before_during(labels: Sequence[str], before: Sequence[float], during: Sequen
         {"Before joining": list(before), "During membership": list(during)},
         ylabel="Works per person-year",
     )
+
+
+COLLABORATION_GROUPS_DRAWN = 25  # more bars than this are unreadable; the tables hold them all
+
+
+def collaboration_bars(ties: Sequence[tuple[str, int, int]]) -> str | None:
+    """Pairs of members who wrote together before and during membership, per group, from
+    (group, before, during) of the groups whose figures may be shown; the groups with the most
+    ties during membership when there are more than ``COLLABORATION_GROUPS_DRAWN``, in the
+    order given. None when no group has a tie."""
+    if not any(before or during for _, before, during in ties):
+        return None
+    ranked = sorted(range(len(ties)), key=lambda i: (-ties[i][2], -ties[i][1], i))
+    drawn = [ties[i] for i in sorted(ranked[:COLLABORATION_GROUPS_DRAWN])]
+    return grouped_bars(
+        [name[:18] for name, _, _ in drawn],
+        {
+            "Ties before": [before for _, before, _ in drawn],
+            "Ties during": [during for _, _, during in drawn],
+        },
+        ylabel="Pairs who wrote together",
+    )

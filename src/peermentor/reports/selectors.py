@@ -405,6 +405,7 @@ class DirectorDashboard:
     ties_before: int
     ties_during: int
     new_ties: int
+    collaboration_svg: str | None = None
     waves: list[WaveRate] = field(default_factory=list)
     waves_svg: str | None = None
 
@@ -521,9 +522,10 @@ def director_dashboard(*, program: Program, today: dt.date | None = None) -> Dir
     waves = _wave_rates(WaveInvitee.objects.filter(wave__program=program))
     pooled = output["pooled"]
     goals_small = disclosure.is_small(goal_totals["people"])
+    rows = _group_rows(groups, by_group, held, rate_by_group, goal_rows, ties)
     return DirectorDashboard(
         computed_at=timezone.now(),
-        groups=_group_rows(groups, by_group, held, rate_by_group, goal_rows, ties),
+        groups=rows,
         members_current=len({s.user_id for s in spans if s.left_on is None}),
         people=len({s.user_id for s in spans}),
         held_by_year=held_by_year,
@@ -544,6 +546,9 @@ def director_dashboard(*, program: Program, today: dt.date | None = None) -> Dir
         ties_before=sum(t["ties_before"] for t in ties.values()),
         ties_during=sum(t["ties_during"] for t in ties.values()),
         new_ties=sum(len(t["new_ties"]) for t in ties.values()),
+        collaboration_svg=figures.collaboration_bars(
+            [(r.name, r.ties_before, r.ties_during or 0) for r in rows if r.ties_before is not None]
+        ),
         waves=waves,
         waves_svg=_waves_svg(waves),
     )

@@ -26,6 +26,7 @@ from peermentor.programs import selectors as programs
 from peermentor.programs.access import group_for_content
 from peermentor.programs.models import Program
 from peermentor.reports import selectors, services
+from peermentor.reports.figures import COLLABORATION_GROUPS_DRAWN
 from peermentor.reports.forms import ConclusionsForm, ReportForm
 from peermentor.reports.models import Report
 
@@ -89,6 +90,7 @@ def _render_figures(program: Program) -> str:
         "attendance": figures.attendance_svg,
         "retention": figures.retention.svg,
         "productivity": figures.productivity_svg,
+        "collaboration": figures.collaboration_svg,
         "waves": figures.waves_svg,
     }
     charts = {(name, _chart_digest(svg)): svg for name, svg in drawn.items() if svg}
@@ -107,6 +109,7 @@ def _render_figures(program: Program) -> str:
             "d": figures,
             "chart_urls": chart_urls,
             "small_cell": selectors.SMALL_CELL,
+            "collaboration_drawn": COLLABORATION_GROUPS_DRAWN,
         },
     )
 
