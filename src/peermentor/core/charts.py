@@ -98,8 +98,8 @@ def grouped_bars(
     axes.set_xticks(range(len(categories)), categories, rotation=45 if len(categories) > 8 else 0)
     axes.set_ylabel(ylabel)
     axes.spines[["top", "right"]].set_visible(False)
-    if len(series) > 1:
-        axes.legend(frameon=False)
+    if len(series) > 1:  # above the bars, in a row: never on top of a bar
+        axes.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(series))
     return to_svg(figure)
 
 
