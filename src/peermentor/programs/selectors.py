@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from peermentor.accounts.models import User
@@ -61,16 +62,30 @@ def program_roles_for_user(*, user: User) -> QuerySet[ProgramRole]:
 _MEMBER_KIND = "member"  # not a program role: stands for "a current member of some group"
 
 
-def navigation_roles(*, user: User) -> dict[str, bool]:
-    """Which kinds of place the navigation shows for this person."""
-    member = (
-        Membership.objects.filter(user=user, left_on__isnull=True)
-        .annotate(kind=Value(_MEMBER_KIND, output_field=CharField()))
-        .values_list("kind", flat=True)
-        .order_by()
+def _navigation_sql() -> str:
+    roles, memberships = ProgramRole._meta, Membership._meta
+    # Only the models' own table and column names and a constant go into the text; the
+    # person is a bound parameter.
+    return (
+        f"SELECT {roles.get_field('role').column} FROM {roles.db_table}"  # noqa: S608
+        f" WHERE {roles.get_field('user').column} = %s"
+        f" UNION SELECT '{_MEMBER_KIND}' FROM {memberships.db_table}"
+        f" WHERE {memberships.get_field('user').column} = %s"
+        f" AND {memberships.get_field('left_on').column} IS NULL"
     )
-    program_roles = ProgramRole.objects.filter(user=user).values_list("role", flat=True).order_by()
-    roles = set(program_roles.union(member))  # one query for the whole navigation
+
+
+_NAVIGATION_SQL = _navigation_sql()
+
+
+def navigation_roles(*, user: User) -> dict[str, bool]:
+    """Which kinds of place the navigation shows for this person.
+
+    Every signed-in page asks, so it is one short query written out: the ORM took twice as
+    long to build the same UNION as the database took to answer it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NAVIGATION_SQL, [user.pk, user.pk])
+        roles = {kind for (kind,) in cursor.fetchall()}
     return {
         "is_member": _MEMBER_KIND in roles,
         "is_director": ProgramRole.Role.DIRECTOR in roles,
