@@ -252,3 +252,16 @@ def test_the_dashboard_draws_collaboration_by_group_for_groups_it_may_show(
     chart = client.get(chart_url.group(1)).content.decode()
     assert "Big" in chart
     assert "Small" not in chart  # its figures are hidden: no bar either
+
+
+def test_a_long_groups_table_is_folded_below_its_summary(world: World, figures_cache: Any) -> None:
+    from peermentor.reports.views import ROWS_SHOWN_OPEN
+
+    short = _dashboard(world).content.decode()
+    assert '<details class="folded-table">' not in short
+    _more_groups(world, ROWS_SHOWN_OPEN, 5)
+    figures_cache.clear()
+    page = _dashboard(world).content.decode()
+    total = ROWS_SHOWN_OPEN + 2  # the world's two groups and the new ones
+    assert f"Show all {total} groups with their figures" in page
+    assert page.index("<details") < page.index("Extra 0") < page.index("</details>")

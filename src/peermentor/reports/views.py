@@ -65,6 +65,9 @@ def program_figures(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+ROWS_SHOWN_OPEN = 12  # a longer table (groups, survival steps) is folded: the charts stay near
+
+
 def _figures_html(program: Program) -> str:
     return cached_figures(
         f"reports:director-figures:{program.pk}",
@@ -110,6 +113,7 @@ def _render_figures(program: Program) -> str:
             "chart_urls": chart_urls,
             "small_cell": selectors.SMALL_CELL,
             "collaboration_drawn": COLLABORATION_GROUPS_DRAWN,
+            "rows_open": ROWS_SHOWN_OPEN,
         },
     )
 
