@@ -254,14 +254,27 @@ def test_the_dashboard_draws_collaboration_by_group_for_groups_it_may_show(
     assert "Small" not in chart  # its figures are hidden: no bar either
 
 
-def test_a_long_groups_table_is_folded_below_its_summary(world: World, figures_cache: Any) -> None:
+def test_a_long_groups_table_has_a_page_of_its_own(world: World, figures_cache: Any) -> None:
     from peermentor.reports.views import ROWS_SHOWN_OPEN
 
+    add_history(world, meetings=3)
+    _more_groups(world, 1, 6)
     short = _dashboard(world).content.decode()
-    assert '<details class="folded-table">' not in short
-    _more_groups(world, ROWS_SHOWN_OPEN, 5)
+    assert "Extra 0" in short
+    assert "groups with their figures" not in short
+    from peermentor.programs.models import Group
+
+    for number in range(ROWS_SHOWN_OPEN):
+        Group.objects.create(
+            program=world.program, name=f"Quiet {number}", formed_on=dt.date(2021, 1, 1)
+        )
     figures_cache.clear()
     page = _dashboard(world).content.decode()
-    total = ROWS_SHOWN_OPEN + 2  # the world's two groups and the new ones
-    assert f"Show all {total} groups with their figures" in page
-    assert page.index("<details") < page.index("Extra 0") < page.index("</details>")
+    total = ROWS_SHOWN_OPEN + 3  # the world's two groups, Extra 0 and the quiet ones
+    assert f"All {total} groups with their figures" in page
+    assert '<th scope="row">Extra 0</th>' not in page
+    groups_url = reverse("program_figures_groups", args=[world.program.slug])
+    assert groups_url in page
+    groups = client_for(world.director).get(groups_url).content.decode()
+    assert groups.count("<tr>") == total + 1  # and the heading row
+    assert "A figure describing fewer than 5 people is not shown" in groups

@@ -409,6 +409,14 @@ class DirectorDashboard:
     waves: list[WaveRate] = field(default_factory=list)
     waves_svg: str | None = None
 
+    @property
+    def groups_closed(self) -> int:
+        return sum(1 for g in self.groups if g.closed_on)
+
+    @property
+    def groups_meeting(self) -> int:
+        return len(self.groups) - self.groups_closed
+
 
 def _goal_rows(program: Program) -> tuple[dict[int, dict[str, int]], dict[str, int]]:
     scope = Goal.objects.filter(group__program=program)

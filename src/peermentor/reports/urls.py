@@ -10,6 +10,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("programs/<slug:slug>/figures/", views.program_figures, name="program_figures"),
     path(
+        "programs/<slug:slug>/figures/groups/",
+        views.program_figures_groups,
+        name="program_figures_groups",
+    ),
+    path(
         "programs/<slug:slug>/figures/charts/<slug:name>-<slug:digest>.svg",
         views.program_figures_chart,
         name="program_figures_chart",

@@ -61,14 +61,27 @@ def program_figures(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "reports/program_dashboard.html",
-        {"program": program, "figures_html": _figures_html(program)},
+        {"program": program, "figures_html": _figures_parts(program)["dashboard"]},
     )
 
 
-ROWS_SHOWN_OPEN = 12  # a longer table (groups, survival steps) is folded: the charts stay near
+@login_required
+def program_figures_groups(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every group of the program with its figures (the dashboard lists a few only)."""
+    program = _program(request, slug)
+    return render(
+        request,
+        "reports/program_groups.html",
+        {"program": program, "groups_html": _figures_parts(program)["groups"]},
+    )
 
 
-def _figures_html(program: Program) -> str:
+ROWS_SHOWN_OPEN = 12  # a longer table is not on the dashboard: the charts stay near
+
+
+def _figures_parts(program: Program) -> dict[str, str]:
+    """The dashboard's figures and the whole groups table, as HTML made at most every few
+    minutes (``core.figures_cache``)."""
     return cached_figures(
         f"reports:director-figures:{program.pk}",
         lambda: _render_figures(program),
@@ -84,9 +97,10 @@ def _chart_digest(svg: str) -> str:
     return hashlib.sha256(svg.encode()).hexdigest()[:16]
 
 
-def _render_figures(program: Program) -> str:
-    """The figures' HTML; each chart is kept apart under an address that changes with its
-    numbers, so that the page stays light and a browser keeps a chart while it is the same."""
+def _render_figures(program: Program) -> dict[str, str]:
+    """The figures' HTML: the dashboard's, and the whole groups table. Each chart is kept
+    apart under an address that changes with its numbers, so that the page stays light and a
+    browser keeps a chart while it is the same."""
     figures = selectors.director_dashboard(program=program)
     drawn = {
         "held": figures.held_svg,
@@ -105,17 +119,19 @@ def _render_figures(program: Program) -> str:
         name: reverse("program_figures_chart", args=[program.slug, name, digest])
         for name, digest in charts
     }
-    return render_to_string(
-        "reports/partials/program_figures.html",
-        {
-            "program": program,
-            "d": figures,
-            "chart_urls": chart_urls,
-            "small_cell": selectors.SMALL_CELL,
-            "collaboration_drawn": COLLABORATION_GROUPS_DRAWN,
-            "rows_open": ROWS_SHOWN_OPEN,
-        },
-    )
+    context = {
+        "program": program,
+        "d": figures,
+        "chart_urls": chart_urls,
+        "groups_url": reverse("program_figures_groups", args=[program.slug]),
+        "small_cell": selectors.SMALL_CELL,
+        "collaboration_drawn": COLLABORATION_GROUPS_DRAWN,
+        "rows_open": ROWS_SHOWN_OPEN,
+    }
+    return {
+        "dashboard": render_to_string("reports/partials/program_figures.html", context),
+        "groups": render_to_string("reports/partials/program_groups_page.html", context),
+    }
 
 
 CHART_KEPT_SECONDS = 60 * 60  # a browser keeps a dashboard chart (aggregates only) an hour
