@@ -249,6 +249,7 @@ def scholarship_results(program: Program, group: Group | None, until: dt.date) -
         "density_before": None,
         "density_during": None,
         "network_svg": svg,
+        "groups_drawn": charts_of.COLLABORATION_GROUPS_DRAWN,
         "window": [window.before, window.during],
     }
 

@@ -129,7 +129,7 @@ def closed_summaries(*, wave: Wave) -> list[ClosedSummary]:
 
 
 def _summary(question: Question, answered: int, picked: Counter[str]) -> ClosedSummary:
-    if answered < SMALL_CELL:
+    if disclosure.is_small(answered):
         return ClosedSummary(question, answered, suppressed=True)
     counts = {str(code): picked.get(str(code), 0) for code, _ in question.choices}
     hidden = disclosure.hidden_cells(counts)  # the number answering is shown: complement too
